@@ -1,0 +1,1 @@
+"""STAP-portaal: the STAP training-budget chain in one Django product."""

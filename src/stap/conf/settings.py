@@ -1,0 +1,221 @@
+"""Settings for every environment, driven by environment variables (see ``.env.example``).
+
+``STAP_ENV`` is ``development`` (the default), ``test`` or ``production``; the environments differ
+only where they must. Production refuses to start without its secrets and with the test broker.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+import dj_database_url
+
+from stap.conf import env
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+SRC_DIR = BASE_DIR / "src" / "stap"
+
+STAP_ENV = env.text("STAP_ENV", "development")
+if STAP_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"STAP_ENV must be development, test or production, not {STAP_ENV!r}"
+    )
+IS_PRODUCTION = STAP_ENV == "production"
+
+VAR_DIR = Path(env.text("STAP_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key() -> str:
+    """Development and test keep a generated key in var/, never in the repository."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env.text("SECRET_KEY")
+if not SECRET_KEY:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
+    SECRET_KEY = _local_secret_key()
+
+DEBUG = env.flag("DEBUG", default=STAP_ENV == "development")
+ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost"])
+
+# The public address of the product (the SP) and of the local test broker (the IdP). They differ in
+# host name so that their cookies stay apart, as they would between a real portal and a real broker.
+STAP_BASE_URL = env.text("STAP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+STAP_TESTBROKER_ENABLED = env.flag("STAP_TESTBROKER_ENABLED", default=not IS_PRODUCTION)
+STAP_TESTBROKER_BASE_URL = env.text("STAP_TESTBROKER_BASE_URL", "http://localhost:8000").rstrip("/")
+if IS_PRODUCTION and STAP_TESTBROKER_ENABLED:
+    raise ImproperlyConfigured(
+        "The test broker signs any identity it is asked for; it cannot run in production. "
+        "Unset STAP_TESTBROKER_ENABLED."
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "stap.core",
+    "stap.identity",
+    "stap.register",
+    "stap.budget",
+    "stap.portals.public",
+    "stap.portals.provider",
+    "stap.portals.backoffice",
+]
+if STAP_TESTBROKER_ENABLED:
+    INSTALLED_APPS.append("stap.testbroker")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "stap.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "stap.urls"
+WSGI_APPLICATION = "stap.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "stap.core.context_processors.product",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# PostgreSQL when DATABASE_URL is set (production, CI); otherwise an embedded SQLite file under
+# var/ in WAL mode with immediate transactions and a busy timeout, so that the web process and
+# the worker wait for each other instead of failing with "database is locked".
+DATABASE_URL = env.text("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "stap.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+            "TEST": {"NAME": str(VAR_DIR / "test-stap.sqlite3")},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared by every process (web and worker): SAML request ids, rate limits.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "stap_cache",
+    }
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Identity and sessions -------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "backoffice:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Idle timeout; every request renews it. The session-expiry warning (WCAG 2.2.1) counts down
+# from this value and offers to extend.
+SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", default=15 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "stap.portals.public.views.csrf_failure"
+
+# Served over TLS (production behind a proxy, or STAP_TLS=true): secure cookies and HSTS.
+STAP_TLS = env.flag("STAP_TLS", default=IS_PRODUCTION)
+SESSION_COOKIE_SECURE = STAP_TLS
+CSRF_COOKIE_SECURE = STAP_TLS
+SECURE_SSL_REDIRECT = STAP_TLS and env.flag("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = 31_536_000 if STAP_TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = STAP_TLS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if STAP_TLS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", [STAP_BASE_URL])
+
+# --- Language and time -------------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+# --- Static files: NL Design System CSS comes from npm (node_modules), served by WhiteNoise ------
+STATIC_URL = "/static/"
+# Production serves what `stap collectstatic` gathered; elsewhere WhiteNoise reads the finders.
+STATIC_ROOT = env.text("STATIC_ROOT", str(BASE_DIR / "staticfiles")) if IS_PRODUCTION else None
+STATICFILES_DIRS = [
+    ("nlds/utrecht", BASE_DIR / "node_modules/@utrecht/component-library-css/dist"),
+    (
+        "nlds/voorbeeld",
+        BASE_DIR / "node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist",
+    ),
+]
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = env.text("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "STAP-portaal <noreply@stap.example>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
+}

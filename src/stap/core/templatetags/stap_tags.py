@@ -1,0 +1,38 @@
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from stap.core.money import format_euros
+
+register = template.Library()
+
+
+@register.filter
+def euros(value: Decimal | None) -> str:
+    return "" if value is None else format_euros(value)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict[str, Any], key: str, label: str) -> SafeString:
+    """A table header that sorts by ``key``, toggles direction, and tells screen readers."""
+    current = context.get("sort", "")
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    if current == key:
+        aria_sort, next_key = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        aria_sort, next_key = "descending", key
+    else:
+        aria_sort, next_key = "none", key
+    query["sorteer"] = next_key
+    return format_html(
+        '<th scope="col" class="utrecht-table__header-cell" aria-sort="{}">'
+        '<a class="utrecht-link" href="?{}">{}</a></th>',
+        aria_sort,
+        query.urlencode(),
+        label,
+    )

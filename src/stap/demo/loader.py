@@ -1,0 +1,278 @@
+"""Loads the demo dataset through the product's own services. Running it twice changes nothing."""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from stap.budget.models import ApplicationPeriod
+from stap.budget.services import (
+    application_decide,
+    application_grant,
+    application_period_create,
+    application_submit,
+)
+from stap.core import clock
+from stap.core.audit import Actor
+from stap.demo.personas import LEERHUIS, VAKWERK, ZUIDERLICHT, Persona
+from stap.identity.models import Organisation, StaffRole, User
+from stap.identity.services import organisation_register, staff_user_create
+from stap.register.models import Cohort
+from stap.register.services import (
+    cohort_add,
+    offer_register,
+    provider_register,
+    training_register,
+)
+
+ACTOR = Actor.system("demo-loader")
+
+FIRST_NAMES = [
+    "Anna",
+    "Bram",
+    "Chaima",
+    "Daan",
+    "Emma",
+    "Fatima",
+    "Gijs",
+    "Hanna",
+    "Ilse",
+    "Jayden",
+    "Kees",
+    "Lotte",
+    "Mohamed",
+    "Noor",
+    "Olga",
+    "Pieter",
+    "Rutger",
+    "Sanne",
+    "Tim",
+    "Yara",
+    "Zeynep",
+]
+NAME_PREFIXES = ["", "", "", "van", "de", "van der", "van den", "ter"]
+LAST_NAMES = [
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Brouwer",
+    "Dijkstra",
+    "Yilmaz",
+    "El Amrani",
+    "Kok",
+    "Wouters",
+    "Hoekstra",
+    "Postma",
+    "Kramer",
+]
+
+STAFF_PASSWORDS = {"uwv.demo": "uwv-demo-wachtwoord", "duo.demo": "duo-demo-wachtwoord"}
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    name: str
+    short_name: str
+    location: str
+    price: Decimal
+    subsidisable: Decimal
+    weeks: int
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    persona: Persona
+    provider_name: str
+    trainings: tuple[TrainingSpec, ...]
+    application_count: int
+
+
+PROVIDERS = (
+    ProviderSpec(
+        LEERHUIS,
+        "Leerhuis Noord",
+        (
+            TrainingSpec(
+                "Projectmanagement PRINCE2 Foundation",
+                "PRINCE2 Foundation",
+                "Groningen",
+                Decimal("1195.00"),
+                Decimal("1000.00"),
+                8,
+            ),
+            TrainingSpec(
+                "Basisopleiding boekhouden",
+                "Boekhouden basis",
+                "",
+                Decimal("650.00"),
+                Decimal("650.00"),
+                12,
+            ),
+            TrainingSpec(
+                "Excel voor gevorderden",
+                "Excel gevorderd",
+                "Leeuwarden",
+                Decimal("425.50"),
+                Decimal("425.50"),
+                4,
+            ),
+        ),
+        2400,
+    ),
+    ProviderSpec(
+        VAKWERK,
+        "Vakwerk Academie",
+        (
+            TrainingSpec(
+                "Heftruckchauffeur (certificaat)",
+                "Heftruck",
+                "Utrecht",
+                Decimal("899.00"),
+                Decimal("899.00"),
+                2,
+            ),
+            TrainingSpec(
+                "VCA Basisveiligheid",
+                "VCA basis",
+                "Utrecht",
+                Decimal("295.00"),
+                Decimal("295.00"),
+                1,
+            ),
+        ),
+        8,
+    ),
+    ProviderSpec(
+        ZUIDERLICHT,
+        "Zuiderlicht Trainingen",
+        (
+            TrainingSpec(
+                "Mindful leidinggeven",
+                "Mindful leidinggeven",
+                "Maastricht",
+                Decimal("780.00"),
+                Decimal("780.00"),
+                6,
+            ),
+        ),
+        0,
+    ),
+)
+
+# How applications end up, in order of likelihood: most are still provisionally granted.
+OUTCOMES: tuple[tuple[str | None, int], ...] = (
+    (None, 70),
+    ("settle", 15),
+    ("withdraw", 5),
+    ("cancel", 5),
+    ("reclaim", 3),
+    ("reject", 2),
+)
+
+
+def load(*, report: Callable[[str], None] = print) -> None:
+    period = _period()
+    for spec in PROVIDERS:
+        if Organisation.objects.filter(kvk_number=spec.persona.kvk_number).exists():
+            report(f"  {spec.persona.company_name}: already there")
+            continue
+        with transaction.atomic():
+            cohorts = _register(spec)
+            _applications(spec, period, cohorts)
+        report(f"  {spec.persona.company_name}: {spec.application_count} applications")
+    _staff(report)
+
+
+def _period() -> ApplicationPeriod:
+    existing = ApplicationPeriod.objects.filter(name="Demo-tijdvak").first()
+    if existing:
+        return existing
+    opens = clock.now() - dt.timedelta(days=120)
+    return application_period_create(
+        actor=ACTOR,
+        name="Demo-tijdvak",
+        opens_at=opens,
+        closes_at=opens + dt.timedelta(days=30),
+        budget=Decimal("10000000.00"),
+    )
+
+
+def _register(spec: ProviderSpec) -> list[Cohort]:
+    organisation = organisation_register(
+        actor=ACTOR, kvk_number=spec.persona.kvk_number, name=spec.persona.company_name
+    )
+    provider = provider_register(actor=ACTOR, organisation=organisation, name=spec.provider_name)
+    cohorts = []
+    today = clock.today()
+    for training_spec in spec.trainings:
+        training = training_register(
+            actor=ACTOR,
+            provider=provider,
+            name=training_spec.name,
+            short_name=training_spec.short_name,
+        )
+        offer = offer_register(actor=ACTOR, training=training, location=training_spec.location)
+        for months_ahead in (-3, 0, 2):
+            start = (today.replace(day=1) + dt.timedelta(days=31 * months_ahead)).replace(day=1)
+            cohorts.append(
+                cohort_add(
+                    actor=ACTOR,
+                    offer=offer,
+                    code=f"{start:%Y-%m}",
+                    start_date=start,
+                    end_date=start + dt.timedelta(weeks=training_spec.weeks),
+                    total_price=training_spec.price,
+                    subsidisable_amount=training_spec.subsidisable,
+                )
+            )
+    return cohorts
+
+
+def _applications(spec: ProviderSpec, period: ApplicationPeriod, cohorts: list[Cohort]) -> None:
+    rng = random.Random(spec.persona.kvk_number)  # noqa: S311 - demo data, not security
+    outcomes = [outcome for outcome, weight in OUTCOMES for _ in range(weight)]
+    for number in range(1, spec.application_count + 1):
+        cohort = rng.choice(cohorts)
+        application = application_submit(
+            actor=ACTOR,
+            period=period,
+            cohort=cohort,
+            studentnummer=f"{spec.persona.kvk_number[-3:]}{number:05d}",
+            first_name=rng.choice(FIRST_NAMES),
+            name_prefix=rng.choice(NAME_PREFIXES),
+            last_name=rng.choice(LAST_NAMES),
+            start_date=cohort.start_date,
+            end_date=cohort.end_date,
+            amount=cohort.subsidisable_amount,
+        )
+        outcome = rng.choice(outcomes)
+        if outcome == "reject":
+            application_decide(actor=ACTOR, application=application, decision="reject")
+            continue
+        application = application_grant(actor=ACTOR, application=application)
+        if outcome is not None:
+            application_decide(actor=ACTOR, application=application, decision=outcome)
+
+
+def _staff(report: Callable[[str], None]) -> None:
+    for username, role in (("uwv.demo", StaffRole.UWV), ("duo.demo", StaffRole.DUO)):
+        if User.objects.filter(username=username).exists():
+            continue
+        staff_user_create(
+            actor=ACTOR,
+            username=username,
+            role=role,
+            password=STAFF_PASSWORDS[username],
+        )
+        report(f"  staff account {username}")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackofficePortalConfig(AppConfig):
+    name = "stap.portals.backoffice"
+    label = "backoffice_portal"

@@ -1,0 +1,55 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+FACES_NOT_YET_AVAILABLE = {
+    "duo": _("Mijn DUO zakelijk"),
+    "citizen": _("Mijn STAP-budget"),
+    "register": _("Scholingsregister"),
+}
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/home.html")
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/accessibility.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/privacy.html")
+
+
+@require_safe
+def not_available(request: HttpRequest, face: str) -> HttpResponse:
+    return render(
+        request,
+        "public/not_available.html",
+        {"face_name": FACES_NOT_YET_AVAILABLE[face]},
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors' database work: the error may be the database.
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/csrf.html", status=403)
