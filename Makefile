@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 install: $(VENV)/.installed node_modules/.installed
-	$(STAP) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(STAP) compiletranslations -v 0
 
 run: install
 	$(STAP) migrate --no-input -v 0
