@@ -219,3 +219,74 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
 }
+
+# --- eHerkenning / test broker ------------------------------------------------------------------
+# The SP (``stap.identity.eherkenning``) runs on django-digid-eherkenning. Its SAML client module
+# imports the library's configuration models, so those apps are installed, but their database
+# singleton is never read: the SP configuration is built from the settings below
+# (``stap.identity.eherkenning.config``). See docs/adr/0003 and docs/eherkenning.md.
+INSTALLED_APPS += [
+    "stap.identity.eherkenning",
+    "digid_eherkenning",
+    "solo",
+    "simple_certmanager",
+    "privates",
+]
+PRIVATE_MEDIA_ROOT = str(VAR_DIR / "private_media")
+PRIVATE_MEDIA_URL = "/private-media/"
+# Keys and certificates generated on first use (development and test only), mode 0600.
+STAP_SAML_DIR = VAR_DIR / "saml"
+STAP_EHERKENNING_OIN = env.text("STAP_EHERKENNING_OIN", "00000001234567890000")
+STAP_EHERKENNING_ENTITY_ID = env.text(
+    "STAP_EHERKENNING_ENTITY_ID", f"urn:etoegang:DV:{STAP_EHERKENNING_OIN}:entities:9000"
+)
+# PKIoverheid key and certificate of the SP (signing, decryption, TLS client certificate). Empty
+# outside production: a self-signed pair is generated under STAP_SAML_DIR.
+STAP_EHERKENNING_KEY_FILE = env.text("STAP_EHERKENNING_KEY_FILE")
+STAP_EHERKENNING_CERT_FILE = env.text("STAP_EHERKENNING_CERT_FILE")
+# The broker (IdP). Empty while the test broker is enabled: then the SP trusts the test broker's
+# own settings and certificate file, never a certificate inside a message.
+STAP_EHERKENNING_IDP_ENTITY_ID = env.text("STAP_EHERKENNING_IDP_ENTITY_ID")
+STAP_EHERKENNING_IDP_SSO_URL = env.text("STAP_EHERKENNING_IDP_SSO_URL")
+STAP_EHERKENNING_IDP_ARS_URL = env.text("STAP_EHERKENNING_IDP_ARS_URL")
+STAP_EHERKENNING_IDP_CERT_FILES = env.words("STAP_EHERKENNING_IDP_CERT_FILES", [])
+STAP_EHERKENNING_CA_BUNDLE = env.text("STAP_EHERKENNING_CA_BUNDLE")
+# (connect, read) seconds for the SOAP back channel; the SAML toolkit sets no timeout at all.
+STAP_EHERKENNING_BACK_CHANNEL_TIMEOUT = (3.05, 10.0)
+# How long a sent AuthnRequest may be answered, and how long used ids are remembered (S18).
+STAP_EHERKENNING_REQUEST_TTL = 15 * 60
+STAP_EHERKENNING_USED_ID_TTL = 24 * 60 * 60
+# One eHerkenning service per portal, each with its own AttributeConsumingServiceIndex.
+STAP_EHERKENNING_SERVICES = {
+    "opleidersportaal": {
+        "name": "STAP Opleidersportaal",
+        "attribute_consuming_service_index": "9052",
+        "service_uuid": env.text(
+            "STAP_EHERKENNING_OPLEIDERSPORTAAL_UUID", "7a5d2c7e-5b0f-4a0e-9d0e-5a1f3c2b9e01"
+        ),
+        "service_instance_uuid": env.text(
+            "STAP_EHERKENNING_OPLEIDERSPORTAAL_INSTANCE_UUID",
+            "7a5d2c7e-5b0f-4a0e-9d0e-5a1f3c2b9e02",
+        ),
+        "minimum_level": "EH3",
+        "landing_url_name": "provider:overview",
+        "start_url_name": "provider:start",
+        "mark_default": True,
+    },
+    "mijn_duo": {
+        "name": "Mijn DUO voor zakelijke gebruikers",
+        "attribute_consuming_service_index": "9053",
+        "service_uuid": env.text(
+            "STAP_EHERKENNING_MIJN_DUO_UUID", "0c9f3b1a-7e64-4d2b-8a55-6f1e2d3c4b01"
+        ),
+        "service_instance_uuid": env.text(
+            "STAP_EHERKENNING_MIJN_DUO_INSTANCE_UUID", "0c9f3b1a-7e64-4d2b-8a55-6f1e2d3c4b02"
+        ),
+        "minimum_level": "EH3",
+        "landing_url_name": "public:duo",
+        "start_url_name": "public:duo",
+        "mark_default": False,
+    },
+}
+# The test broker sends the identity as eTD EncryptedIDs ("etd") or flat attributes ("flat").
+STAP_TESTBROKER_IDENTITY_FORM = env.text("STAP_TESTBROKER_IDENTITY_FORM", "etd")

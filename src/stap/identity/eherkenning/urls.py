@@ -6,4 +6,5 @@ app_name = "eherkenning"
 
 urlpatterns = [
     path("<slug:service>/login/", views.login, name="login"),
+    path("acs/", views.acs, name="acs"),
 ]

@@ -1,9 +1,108 @@
+"""Our own login and assertion consumer views (the library's do not fit, see docs/adr/0003)."""
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stap.core.audit import Actor, audit_record
+from stap.core.models import ActorKind, Channel
+from stap.identity.eherkenning import flow
+from stap.identity.eherkenning.refusals import EXPLANATIONS, Reason, SignInRefused
+from stap.identity.signin import eherkenning_sign_in
+
+logger = logging.getLogger(__name__)
+
+View = Callable[..., HttpResponseBase]
+
+
+def etd_no_cache(view: View) -> View:
+    """eTD "Interface specifications web": no caching of anything in the sign-in flow (S36)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-cache, no-store"
+        response["Pragma"] = "no-cache"
+        return response
+
+    return wrapper
 
 
 @require_POST
+@etd_no_cache
 def login(request: HttpRequest, service: str) -> HttpResponse:
-    return HttpResponse(
-        "eHerkenning sign-in is being built.", status=503, content_type="text/plain"
+    """POST only (CSRF-protected): a page that posts the signed AuthnRequest to the broker."""
+    try:
+        form = flow.start(request, service=service)
+    except SignInRefused as refusal:
+        return _refuse(request, refusal, service=service)
+    return render(
+        request,
+        "eherkenning/post_binding.html",
+        {"form": form, "service": settings.STAP_EHERKENNING_SERVICES[service]["name"]},
+    )
+
+
+@csrf_exempt  # the broker sends the browser here; the artifact is the proof, not a form token
+@require_http_methods(["GET", "POST"])  # eTD: artifacts arrive by GET and by POST
+@etd_no_cache
+def acs(request: HttpRequest) -> HttpResponse:
+    """Resolve the artifact, check everything, sign in. ``RelayState`` is ignored (S30)."""
+    saml_art = request.GET.get("SAMLart") or request.POST.get("SAMLart") or ""
+    try:
+        service, identity = flow.complete(request, saml_art)
+    except SignInRefused as refusal:
+        return _refuse(request, refusal)
+    eherkenning_sign_in(request=request, identity=identity)
+    return redirect(reverse(service.landing_url_name))
+
+
+def _refuse(
+    request: HttpRequest, refusal: SignInRefused, *, service: str | None = None
+) -> HttpResponse:
+    """Store nothing but an audit entry, and tell the person what happened and what to do."""
+    services: dict[str, dict[str, Any]] = settings.STAP_EHERKENNING_SERVICES
+    if service not in services:
+        pending = list(request.session.get(flow.PENDING_SESSION_KEY, {}).values())
+        service = pending[-1] if pending else next(iter(services))
+    logger.warning("eHerkenning sign-in refused (%s): %s", refusal.reason, refusal.detail)
+    with transaction.atomic():
+        audit_record(
+            actor=Actor(
+                kind=ActorKind.PERSON if refusal.pseudonym else ActorKind.SYSTEM,
+                identifier=refusal.pseudonym or "eherkenning",
+                organisation_kvk=refusal.kvk_number,
+                channel=Channel.SIGN_IN,
+            ),
+            action="identity.sign_in_refused",
+            after={"reason": str(refusal.reason), "service": service, "level": refusal.level},
+        )
+    explanation = EXPLANATIONS[refusal.reason]
+    values = {
+        "service": services[service]["name"],
+        "required": services[service]["minimum_level"],
+        "level": refusal.level or "onbekend",
+    }
+    status = 503 if refusal.reason == Reason.BACK_CHANNEL else 403
+    return render(
+        request,
+        "eherkenning/refused.html",
+        {
+            "title": explanation.title,
+            "what": str(explanation.what) % values,
+            "fix": str(explanation.fix) % values,
+            "reason": refusal.reason,
+            "start_url": reverse(services[service]["start_url_name"]),
+        },
+        status=status,
     )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EHerkenningSignInConfig(AppConfig):
+    """The eHerkenning SP: its own app so that its templates and static files are found."""
+
+    name = "stap.identity.eherkenning"
+    label = "stap_eherkenning"
+    verbose_name = "eHerkenning sign-in"
