@@ -41,8 +41,6 @@ class BrokerTransport(BaseAdapter):
     def send(  # type: ignore[override]
         self, request: requests.PreparedRequest, **kwargs: Any
     ) -> requests.Response:
-        url = urlsplit(request.url or "")
-        body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
         self.calls.append(
             {
                 "url": request.url,
@@ -50,6 +48,12 @@ class BrokerTransport(BaseAdapter):
                 "content_type": request.headers.get("content-type"),
             }
         )
+        return self.respond(request)
+
+    def respond(self, request: requests.PreparedRequest) -> requests.Response:
+        """The broker's answer: its artifact resolution view, called on the broker host."""
+        url = urlsplit(request.url or "")
+        body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
         answer = Client().post(
             url.path,
             data=body,

@@ -146,7 +146,10 @@ def _hmac_signature(draft: saml.Draft) -> None:
 
 def _tamper_kvk(draft: saml.Draft) -> None:
     value = _attribute_value(draft.assertion, "urn:etoegang:core:LegalSubjectID")
-    value[0] = saml.encrypted_id("99999999", saml.Q_KVK, draft.sp)
+    if value is not None:  # anyone can encrypt to the SP: its certificate is public
+        value[0] = saml.encrypted_id("99999999", saml.Q_KVK, draft.sp)
+    else:
+        _attribute_value(draft.assertion, saml.Q_KVK).text = "99999999"
 
 
 def _tamper_level(draft: saml.Draft) -> None:

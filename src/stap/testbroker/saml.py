@@ -201,10 +201,10 @@ def forget_request(token: str) -> bool:
 # ------------------------------------------------------------------------------------- Response
 def build_response(draft: Draft, attack: Any = None) -> Any:
     """The samlp:Response for ``draft`` (signed Assertion inside), with attack hooks applied."""
-    sp, request, login = draft.sp, draft.request, draft.login
-    service = sp.services[request.service_key]
     if attack is not None:
         attack.prepare(draft)
+    sp, request, login = draft.sp, draft.request, draft.login
+    service = sp.services[request.service_key]
     response = SAMLP.Response(
         SAML.Issuer(ENTITY_ID),
         ID=new_id(),

@@ -45,7 +45,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
     ),
     Reason.BROKER_ERROR: Explanation(
         _("eHerkenning meldt een fout"),
-        _("Uw eHerkenningsmiddel of -leverancier meldde een fout. U bent niet ingelogd."),
+        _("Uw eHerkenningsmiddel of -leverancier meldde een fout."),
         _(
             "Probeer het over een paar minuten opnieuw. Blijft het misgaan? Neem contact op met "
             "de leverancier van uw eHerkenningsmiddel."
@@ -53,19 +53,19 @@ EXPLANATIONS: dict[Reason, Explanation] = {
     ),
     Reason.BACK_CHANNEL: Explanation(
         _("eHerkenning is nu niet bereikbaar"),
-        _("We konden uw inloggegevens niet ophalen bij eHerkenning. U bent niet ingelogd."),
+        _("We konden uw inloggegevens niet ophalen bij eHerkenning."),
         _("Probeer het over een paar minuten opnieuw."),
     ),
     Reason.INVALID_ARTIFACT: Explanation(
         _("Ongeldige inlogpoging"),
-        _("De gegevens waarmee u terugkwam van eHerkenning zijn ongeldig. U bent niet ingelogd."),
+        _("De gegevens waarmee u terugkwam van eHerkenning zijn ongeldig."),
         _("Begin opnieuw vanaf de startpagina en log opnieuw in."),
     ),
     Reason.REPLAY: Explanation(
         _("Deze inlogpoging is al gebruikt"),
         _(
             "Elke inlogpoging met eHerkenning kan maar één keer worden gebruikt, bijvoorbeeld "
-            "niet opnieuw via de terugknop van de browser. U bent niet ingelogd."
+            "niet opnieuw via de terugknop van de browser."
         ),
         _("Begin opnieuw vanaf de startpagina en log opnieuw in."),
     ),
@@ -73,7 +73,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
         _("Deze inlogpoging hoort niet bij deze browser"),
         _(
             "U kwam terug van eHerkenning zonder dat het inloggen in deze browser was begonnen, "
-            "of het inloggen duurde te lang. U bent niet ingelogd."
+            "of het inloggen duurde te lang."
         ),
         _(
             "Begin opnieuw vanaf de startpagina in dezelfde browser. Heeft u niet zelf geprobeerd "
@@ -84,7 +84,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
         _("Het antwoord van eHerkenning is afgekeurd"),
         _(
             "Het antwoord van eHerkenning voldeed niet aan de veiligheidseisen en is daarom niet "
-            "gebruikt. U bent niet ingelogd."
+            "gebruikt."
         ),
         _(
             "Probeer het opnieuw. Blijft het misgaan? Neem contact op met de servicedesk en "
@@ -104,10 +104,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
     ),
     Reason.WRONG_SERVICE: Explanation(
         _("Geen machtiging voor deze dienst"),
-        _(
-            "U bent ingelogd met een machtiging voor een andere dienst, niet voor "
-            "‘%(service)s’. U bent niet ingelogd."
-        ),
+        _("U bent ingelogd met een machtiging voor een andere dienst, niet voor ‘%(service)s’."),
         _(
             "Vraag de machtigingenbeheerder eHerkenning van uw organisatie om een machtiging "
             "voor de dienst ‘%(service)s’, en log daarna opnieuw in."
@@ -117,7 +114,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
         _("Geen geldig KvK-nummer ontvangen"),
         _(
             "eHerkenning gaf geen geldig KvK-nummer (8 cijfers) van uw organisatie door. Alleen "
-            "organisaties met een KvK-nummer kunnen dit portaal gebruiken. U bent niet ingelogd."
+            "organisaties met een KvK-nummer kunnen dit portaal gebruiken."
         ),
         _(
             "Log in met een eHerkenningsmiddel van een organisatie die in het Handelsregister "
@@ -126,7 +123,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
     ),
     Reason.UNKNOWN_SERVICE: Explanation(
         _("Onbekende dienst"),
-        _("Deze dienst bestaat niet. U bent niet ingelogd."),
+        _("Deze dienst bestaat niet."),
         _("Begin opnieuw vanaf de startpagina."),
     ),
 }
