@@ -2,6 +2,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TransactionTestCase
+
 from django_tasks_db.models import DBTaskResult
 
 from stap.core.notifications import email_enqueue

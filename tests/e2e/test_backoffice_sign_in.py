@@ -1,7 +1,8 @@
 import re
 
-import pytest
 from django.urls import reverse
+
+import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -37,8 +38,8 @@ def test_staff_sign_in_with_password_and_code_using_only_the_keyboard(
     page.keyboard.press("Tab")
     expect(page.get_by_label("Code uit uw authenticator-app")).to_be_focused()
     page.keyboard.type(current_code(device))
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     axe.check()
     expect(page.get_by_role("alert")).to_contain_text("klopt niet")
 

@@ -53,12 +53,14 @@ def test_the_language_switch_shows_the_site_in_english_and_back(
     page.goto(live_server.url)
     axe.check()
 
-    page.get_by_role("button", name="English").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     axe.check()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=2)).to_have_text("Choose where you want to go")
 
-    page.get_by_role("button", name="Nederlands").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nederlands").click()
     axe.check()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
 

@@ -1,5 +1,7 @@
+from django.http.response import HttpResponseBase
 from django.test import TestCase
 from django.urls import reverse
+
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,7 +24,7 @@ class StaffSignInTests(TestCase):
             actor=factories.ACTOR, username="uwv.jan", role=StaffRole.UWV, password=PASSWORD
         )
 
-    def _sign_in(self, *, password: str = PASSWORD, code: str | None = None) -> object:
+    def _sign_in(self, *, password: str = PASSWORD, code: str | None = None) -> HttpResponseBase:
         return self.client.post(
             reverse("backoffice:login"),
             {
@@ -37,7 +39,9 @@ class StaffSignInTests(TestCase):
 
         self.assertRedirects(response, reverse("backoffice:home"))
         self.assertTrue(
-            AuditEntry.objects.filter(action="identity.staff_signed_in", actor_id="uwv.jan").exists()
+            AuditEntry.objects.filter(
+                action="identity.staff_signed_in", actor_id="uwv.jan"
+            ).exists()
         )
 
     def test_a_wrong_code_is_refused_without_saying_which_part_was_wrong(self) -> None:
@@ -82,7 +86,7 @@ class BackofficePagesTests(TestCase):
                 self.assertRedirects(self.client.get(reverse(name)), reverse("backoffice:login"))
 
     def test_staff_see_organisations_and_applications(self) -> None:
-        user, device = staff_user_create(
+        _user, device = staff_user_create(
             actor=factories.ACTOR, username="uwv.kees", role=StaffRole.UWV, password=PASSWORD
         )
         organisation = factories.organisation(name="Leerhuis Noord")

@@ -1,5 +1,6 @@
 import csv
 import io
+from unittest.mock import patch
 
 from django.db import connection
 from django.test import TestCase
@@ -79,17 +80,33 @@ class OverviewTests(ProviderPortalTestCase):
 
         self.assertContains(response, "ligt vóór de datum")
 
-    def test_pages_hold_twenty_five_rows_and_link_to_the_next(self) -> None:
+    def test_pages_hold_twenty_five_rows_and_link_to_the_next_and_back(self) -> None:
         for _ in range(26):
             factories.application(cohort=self.cohort)
         sign_in_provider(self.client, kvk_number="90000001")
 
         first = self.client.get(reverse("provider:overview"))
-        second = self.client.get(reverse("provider:overview"), {"pagina": 2})
+        second = self.client.get(
+            reverse("provider:overview"), {"na": first.context["page"].next_cursor}
+        )
+        back = self.client.get(
+            reverse("provider:overview"), {"voor": second.context["page"].previous_cursor}
+        )
 
-        self.assertEqual(len(first.context["page"]), 25)
+        self.assertEqual(len(first.context["page"].rows), 25)
         self.assertContains(first, "Volgende pagina")
-        self.assertEqual(len(second.context["page"]), 1)
+        self.assertContains(first, "26 aanvragen gevonden")
+        self.assertEqual(len(second.context["page"].rows), 1)
+        self.assertContains(second, "Vorige pagina")
+        self.assertEqual(back.context["page"].rows, first.context["page"].rows)
+
+    def test_a_tampered_page_cursor_shows_the_first_page(self) -> None:
+        factories.application(cohort=self.cohort, last_name="Jansen")
+        sign_in_provider(self.client, kvk_number="90000001")
+
+        response = self.client.get(reverse("provider:overview"), {"na": "bm9wZQ', DROP"})
+
+        self.assertContains(response, "Jansen")
 
     def test_the_number_of_queries_does_not_grow_with_the_rows_on_the_page(self) -> None:
         factories.application(cohort=self.cohort)
@@ -201,3 +218,15 @@ class SignOutTests(ProviderPortalTestCase):
 
     def test_signing_out_needs_a_post_so_a_link_cannot_do_it(self) -> None:
         self.assertEqual(self.client.get(reverse("provider:sign_out")).status_code, 405)
+
+
+class CountCapTests(ProviderPortalTestCase):
+    def test_past_the_cap_the_overview_says_more_than_instead_of_counting_everything(self) -> None:
+        for _ in range(4):
+            factories.application(cohort=self.cohort)
+        sign_in_provider(self.client, kvk_number="90000001")
+
+        with patch("stap.budget.selectors.COUNT_CAP", 3):
+            response = self.client.get(reverse("provider:overview"))
+
+        self.assertContains(response, "Meer dan 3 aanvragen gevonden")

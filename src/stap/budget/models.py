@@ -91,6 +91,12 @@ class Application(models.Model):
     first_name = models.CharField(_("voornaam"), max_length=200)
     name_prefix = models.CharField(_("tussenvoegsel"), max_length=10, blank=True)
     last_name = models.CharField(_("achternaam"), max_length=200)
+    search_text = models.CharField(
+        _("zoektekst"),
+        max_length=420,
+        editable=False,
+        help_text=_("De naam in kleine letters, waarin het overzicht zoekt."),
+    )
     start_date = models.DateField(_("startdatum"))
     end_date = models.DateField(_("einddatum"))
     amount = models.DecimalField(_("bedrag"), max_digits=7, decimal_places=2)
@@ -133,13 +139,17 @@ class Application(models.Model):
             # Provider overview: search by student number and sort by student name.
             models.Index(fields=["organisation", "studentnummer"], name="appl_org_student_idx"),
             models.Index(
-                fields=["organisation", "last_name", "first_name"],
+                fields=["organisation", "last_name", "first_name", "id"],
                 name="appl_org_name_idx",
             ),
         ]
 
     def __str__(self) -> str:
         return self.aanvraagnummer or f"aanvraag {self.pk}"
+
+    @staticmethod
+    def search_text_for(*, first_name: str, name_prefix: str, last_name: str) -> str:
+        return " ".join(part for part in (first_name, name_prefix, last_name) if part).lower()
 
     @property
     def student_name(self) -> str:

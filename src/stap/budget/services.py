@@ -85,6 +85,9 @@ def application_submit(
         first_name=first_name,
         name_prefix=name_prefix,
         last_name=last_name,
+        search_text=Application.search_text_for(
+            first_name=first_name, name_prefix=name_prefix, last_name=last_name
+        ),
         start_date=start_date,
         end_date=end_date,
         amount=euros(amount),

@@ -1,6 +1,7 @@
 """Background jobs of the kernel. Tasks take plain values, are idempotent and stay thin."""
 
 from django.core.mail import send_mail
+
 from django_tasks import task
 
 

@@ -21,7 +21,8 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> SafeString:
     current = context.get("sort", "")
     request = context["request"]
     query = request.GET.copy()
-    query.pop("pagina", None)
+    for cursor in ("na", "voor"):
+        query.pop(cursor, None)
     if current == key:
         aria_sort, next_key = "ascending", f"-{key}"
     elif current == f"-{key}":

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from stap.budget.selectors import (
     granted_application_for_organisation,
     granted_applications_for_organisation,
+    granted_applications_page,
 )
 from stap.core import clock
 from stap.core.audit import audit_record
@@ -29,6 +29,7 @@ from stap.register.selectors import trainings_for_organisation
 
 SERVICE = "opleidersportaal"
 PAGE_SIZE = 25
+FILTER_PARAMETERS = ("q", "status", "opleiding", "start_vanaf", "start_tot_en_met")
 
 signed_in_provider = provider_required(
     service=SERVICE,
@@ -56,24 +57,35 @@ def _filter_form(request: HttpRequest, provider: ProviderContext) -> GrantedAppl
 def overview(request: HttpRequest, provider: ProviderContext) -> HttpResponse:
     form = _filter_form(request, provider)
     filters = form.filters()
-    applications = granted_applications_for_organisation(
-        organisation=provider.organisation, filters=filters
+    result = granted_applications_page(
+        organisation=provider.organisation,
+        filters=filters,
+        after=request.GET.get("na", ""),
+        before=request.GET.get("voor", ""),
+        size=PAGE_SIZE,
     )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    export_query = request.GET.copy()
+    for key in ("na", "voor"):
+        export_query.pop(key, None)
+    has_filters = any(
+        request.GET.get(key)
+        for key in ("q", "status", "opleiding", "start_vanaf", "start_tot_en_met")
+    )
     context: dict[str, Any] = {
         "provider": provider,
+        "active_nav": "overview",
         "form": form,
-        "page": page,
+        "page": result.page,
+        "total": result.total,
+        "total_is_capped": result.total_is_capped,
         "sort": filters.sort,
-        "query_without_page": query.urlencode(),
-        "has_filters": any(
-            key in request.GET
-            for key in ("q", "status", "opleiding", "start_vanaf", "start_tot_en_met")
+        "export_query": export_query.urlencode(),
+        "has_filters": has_filters,
+        "has_any_application": result.total > 0
+        or (
+            has_filters
+            and granted_applications_for_organisation(organisation=provider.organisation).exists()
         ),
-        "has_any_application": page.paginator.count > 0
-        or granted_applications_for_organisation(organisation=provider.organisation).exists(),
     }
     return render(request, "provider/overview.html", context)
 

@@ -3,9 +3,10 @@
 from pathlib import Path
 from typing import Any
 
-import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+import polib
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from stap.demo.personas import PERSONAS
 from stap.demo.loader import STAFF_PASSWORDS
+from stap.demo.personas import PERSONAS
 
 
 class Command(BaseCommand):
@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addr: str, **options: Any) -> None:
         if settings.IS_PRODUCTION:
-            raise CommandError("devserver is for development; production runs gunicorn + db_worker.")
+            raise CommandError(
+                "devserver is for development; production runs gunicorn + db_worker."
+            )
         stap = [sys.executable, "-m", "stap"]
         processes = [
             subprocess.Popen([*stap, "runserver", addr]),  # noqa: S603 - our own command
