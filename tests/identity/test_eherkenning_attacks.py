@@ -97,11 +97,37 @@ class SignatureWrappingTests(SignInTestCase):
     def test_s10_a_second_element_with_the_assertions_id_is_refused(self) -> None:
         self.assertRefused(self.browser.sign_in(attack="duplicate_id"), "invalid_response")
 
+    def test_s8_an_evil_assertion_in_extensions_next_to_the_signed_one_is_refused(self) -> None:
+        with self.assertLogs("stap.identity.eherkenning.views", "WARNING") as logs:
+            response = self.browser.sign_in(attack="evil_assertion_in_extensions")
+
+        self.assertRefused(response, "invalid_response")
+        self.assertIn("expected one Assertion outside Advice", logs.output[0])
+
+    def test_s14_an_xslt_transform_is_refused_before_xmlsec_runs_it(self) -> None:
+        with self.assertLogs("stap.identity.eherkenning.views", "WARNING") as logs:
+            response = self.browser.sign_in(attack="xslt_transform")
+
+        self.assertRefused(response, "invalid_response")
+        self.assertIn("Transforms", logs.output[0])
+
+    def test_s15_a_reference_uri_to_another_host_is_refused(self) -> None:
+        with self.assertLogs("stap.identity.eherkenning.views", "WARNING") as logs:
+            response = self.browser.sign_in(attack="external_reference_uri")
+
+        self.assertRefused(response, "invalid_response")
+        self.assertIn("Reference", logs.output[0])
+
     def test_s11_a_second_unsigned_assertion_is_refused(self) -> None:
         self.assertRefused(self.browser.sign_in(attack="two_assertions"), "invalid_response")
 
 
 class MessageTests(SignInTestCase):
+    def test_s32_an_identity_encrypted_for_another_recipient_is_refused_cleanly(self) -> None:
+        response = self.browser.sign_in(attack="encrypted_for_another_key")
+
+        self.assertRefused(response, "invalid_response")
+
     def test_s13_a_doctype_with_an_external_entity_is_refused(self) -> None:
         self.assertRefused(self.browser.sign_in(attack="doctype"), "invalid_response")
 

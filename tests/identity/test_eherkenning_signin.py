@@ -245,7 +245,7 @@ class OneTimeAndSessionTests(SignInTestCase):
 
     def test_s17_a_response_without_in_response_to_is_refused(self) -> None:
         self.assertRefused(
-            self.browser.sign_in(attack="missing_in_response_to"), "session_mismatch"
+            self.browser.sign_in(attack="missing_in_response_to"), "invalid_response"
         )
 
     def test_s31_signing_in_gives_a_new_session_key(self) -> None:

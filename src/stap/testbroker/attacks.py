@@ -433,6 +433,44 @@ def _duplicate_id(draft: saml.Draft) -> None:
     extensions.append(_evil_copy(draft.assertion, new_id=False))
 
 
+def _xslt_transform(draft: saml.Draft) -> None:
+    """An XSLT transform in the signed Reference (DoS/SSRF in xmlsec, GHSA-8mmq-f9vf-8fg2)."""
+    (transforms,) = draft.assertion.xpath(
+        "./ds:Signature/ds:SignedInfo/ds:Reference/ds:Transforms", namespaces=xmlsig.NS
+    )
+    xslt = etree.SubElement(
+        transforms, f"{DS}Transform", Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"
+    )
+    stylesheet = etree.SubElement(
+        xslt, "{http://www.w3.org/1999/XSL/Transform}stylesheet", version="1.0"
+    )
+    etree.SubElement(stylesheet, "{http://www.w3.org/1999/XSL/Transform}template", match="/")
+
+
+def _external_reference_uri(draft: saml.Draft) -> None:
+    reference = draft.assertion.find(f"{DS}Signature/{DS}SignedInfo/{DS}Reference")
+    reference.set("URI", f"http://attacker.example/#{draft.assertion.get('ID')}")
+
+
+def _encrypted_for_another_key(draft: saml.Draft) -> None:
+    """LegalSubjectID encrypted to a certificate that is not ours (signed by the broker)."""
+    attacker = attacker_key_pair()
+    other = replace(draft.sp, key_pair=attacker)
+    value = _attribute_value(draft.assertion, "urn:etoegang:core:LegalSubjectID")
+    value[0] = saml.encrypted_id(draft.login.kvk_number, saml.Q_KVK, other)
+
+
+def _evil_assertion_in_extensions(draft: saml.Draft) -> None:
+    """The signed assertion stays in place; an evil unsigned one waits in samlp:Extensions.
+
+    Schema-valid, and the toolkit (with eHerkenning's wrapping protection off) does not count
+    it: only our "exactly one Assertion outside Advice" check sees it.
+    """
+    extensions = etree.Element(f"{SAMLP_NS}Extensions")
+    draft.response.find(f"{SAML_NS}Issuer").addnext(extensions)
+    extensions.append(_evil_copy(draft.assertion))
+
+
 def _two_assertions(draft: saml.Draft) -> None:
     draft.response.append(_evil_copy(draft.assertion))
 
@@ -532,6 +570,25 @@ _ALL = [
     _attack("two_signatures", "S10", "Two signatures on the assertion", after_hook=_two_signatures),
     _attack(
         "duplicate_id", "S10", "Second element with the assertion's ID", after_hook=_duplicate_id
+    ),
+    _attack(
+        "evil_assertion_in_extensions",
+        "S8",
+        "Evil unsigned assertion in samlp:Extensions next to the signed one",
+        after_hook=_evil_assertion_in_extensions,
+    ),
+    _attack("xslt_transform", "S14", "XSLT transform in the Reference", after_hook=_xslt_transform),
+    _attack(
+        "external_reference_uri",
+        "S15",
+        "Reference URI to another host",
+        after_hook=_external_reference_uri,
+    ),
+    _attack(
+        "encrypted_for_another_key",
+        "S32",
+        "LegalSubjectID encrypted to another certificate",
+        before_hook=_encrypted_for_another_key,
     ),
     _attack("two_assertions", "S11", "A second, unsigned assertion", after_hook=_two_assertions),
     _attack(

@@ -106,7 +106,10 @@ def _check_addressing(document: Any, assertion: Any, config: SPConfig) -> None:
 
 def asserted_identity(response: OneLogin_Saml2_Response) -> AssertedIdentity:
     """Who signed in, in the eTD form (EncryptedIDs) or the flat simulator form."""
-    attributes: dict[str, list[Any]] = response.get_attributes()  # decrypts EncryptedIDs
+    try:
+        attributes: dict[str, list[Any]] = response.get_attributes()  # decrypts EncryptedIDs
+    except Exception as error:  # wrong recipient key, tampered ciphertext (S32): no oracle
+        raise AssertionRejected(f"attributes could not be read: {type(error).__name__}") from error
     legal = _name_ids(attributes.get(LEGAL_SUBJECT_ID, []))
     acting = _name_ids(attributes.get(ACTING_SUBJECT_ID, []))
     flat = {

@@ -9,7 +9,8 @@ What we override and why (docs/adr/0003):
 * ``create_authn_request``: the service (AttributeConsumingServiceIndex) is chosen on the server
   from the URL's service key, never from a query parameter, and stored with the request id.
 * ``artifact_resolve``: the library's version posts without a timeout, cannot take a transport,
-  ignores the ArtifactResponse signature and crashes on an unknown artifact; ours fixes all four.
+  ignores the ArtifactResponse signature and crashes on an unknown artifact; ours fixes all four
+  and runs our own checks of the Assertion (``assertion.signed_assertion``) before the toolkit's.
 """
 
 import logging
@@ -37,6 +38,7 @@ from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 from requests.adapters import BaseAdapter
 
 from stap.identity.eherkenning import xmlsig
+from stap.identity.eherkenning.assertion import signed_assertion
 from stap.identity.eherkenning.config import LEVELS, SPConfig
 
 logger = logging.getLogger(__name__)
@@ -120,8 +122,10 @@ class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
         timeout: tuple[float, float],
         verify: bool | str,
         transport: BaseAdapter | None,
+        sp_config: SPConfig,
     ) -> None:
         super().__init__(request_data, old_settings=settings)
+        self._sp_config = sp_config
         self._timeout = timeout
         self._verify = verify
         self._transport = transport
@@ -165,6 +169,10 @@ class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
             raise ValidationError("ArtifactResponse carries no Response (artifact unknown or used)")
 
         response = OneLogin_Saml2_Response(self._settings, artifact_response.get_response_xml())
+        response.check_status()  # AuthnFailed (cancel) and other errors carry no assertion
+        # Our structural and strict signature checks run before the toolkit's, so that no
+        # transform outside the allow-list (XSLT, XPath: S14) ever reaches xmlsec.
+        signed_assertion(response, self._sp_config)
         try:
             response.is_valid(self._request_data, raise_exceptions=True)
         except ValidationError as error:
@@ -287,6 +295,7 @@ class EHerkenningClient(eHerkenningClient):
             timeout=self.config.back_channel_timeout,
             verify=self.config.back_channel_verify,
             transport=self.transport,
+            sp_config=self.config,
         )
         response = auth.artifact_resolve(saml_art)
         self.verify_saml2_response(response, get_client_ip(request))  # type: ignore[no-untyped-call]

@@ -27,7 +27,6 @@ from stap.identity.eherkenning.assertion import (
     AssertionRejected,
     IdentityMissing,
     asserted_identity,
-    signed_assertion,
 )
 from stap.identity.eherkenning.client import BackChannelError, EHerkenningClient
 from stap.identity.eherkenning.config import (
@@ -77,11 +76,6 @@ def complete(request: HttpRequest, saml_art: str) -> tuple[ServiceConfig, EHerke
     if not _first_use("artifact", saml_art, config):
         raise SignInRefused(Reason.REPLAY, "artifact used before")
     response = _resolve(request, saml_art, config)
-
-    try:
-        signed_assertion(response, config)
-    except AssertionRejected as error:
-        raise SignInRefused(Reason.INVALID_RESPONSE, str(error)) from error
     service = _consume_pending(request, response, config)
     if not _first_use("response", response.get_id(), config):
         raise SignInRefused(Reason.REPLAY, "Response ID used before")
@@ -138,6 +132,8 @@ def _resolve(request: HttpRequest, saml_art: str, config: SPConfig) -> OneLogin_
         return client.artifact_resolve(request, saml_art)
     except BackChannelError as error:
         raise SignInRefused(Reason.BACK_CHANNEL, str(error)) from error
+    except AssertionRejected as error:
+        raise SignInRefused(Reason.INVALID_RESPONSE, str(error)) from error
     except _V as error:
         if error.code == _V.STATUS_CODE_AUTHNFAILED:
             raise SignInRefused(Reason.CANCELLED, str(error)) from error
