@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -13,6 +14,17 @@ register = template.Library()
 @register.filter
 def euros(value: Decimal | None) -> str:
     return "" if value is None else format_euros(value)
+
+
+@register.simple_tag(takes_context=True)
+def this_page_in(context: dict[str, Any], language: str) -> str:
+    """The current page's address in ``language``.
+
+    Worked out here, where the active language matches the address: Django's ``set_language``
+    runs unprefixed, in the default language, and cannot resolve a ``/en/`` address itself.
+    """
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)
 
 
 @register.simple_tag(takes_context=True)
