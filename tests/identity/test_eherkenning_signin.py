@@ -176,6 +176,8 @@ class IdentityTests(SignInTestCase):
 
         self.assertRedirects(response, reverse("provider:overview"), fetch_redirect_response=False)
         self.assertSignedIn(vestigingsnummer="000012345678")
+        overview = self.client.get(reverse("provider:overview"), headers={"host": sp_host()})
+        self.assertContains(overview, "Uw machtiging geldt alleen voor vestiging 000012345678")
 
     def test_s27_the_branch_persona_signs_in_restricted(self) -> None:
         factories.organisation(kvk_number="90000002", name="Vakwerk")
