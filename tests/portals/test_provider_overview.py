@@ -230,3 +230,26 @@ class CountCapTests(ProviderPortalTestCase):
             response = self.client.get(reverse("provider:overview"))
 
         self.assertContains(response, "Meer dan 3 aanvragen gevonden")
+
+
+class ExtendSessionTests(ProviderPortalTestCase):
+    def test_the_expiry_warning_can_extend_the_session_without_a_page_load(self) -> None:
+        sign_in_provider(self.client, kvk_number="90000001")
+
+        response = self.client.post(
+            reverse("provider:extend_session"), headers={"Accept": "application/json"}
+        )
+
+        self.assertEqual(response.json(), {"extended": True})
+
+    def test_without_javascript_extending_returns_to_the_page_but_never_off_site(self) -> None:
+        sign_in_provider(self.client, kvk_number="90000001")
+        overview = reverse("provider:overview")
+
+        back = self.client.post(reverse("provider:extend_session"), {"next": overview + "?q=x"})
+        elsewhere = self.client.post(
+            reverse("provider:extend_session"), {"next": "https://evil.example/"}
+        )
+
+        self.assertRedirects(back, overview + "?q=x")
+        self.assertRedirects(elsewhere, overview)
