@@ -1,5 +1,7 @@
-from django.test import TestCase, override_settings
+from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
+
+from stap.portals.public.views import server_error
 
 
 class PublicPagesTests(TestCase):
@@ -49,3 +51,11 @@ class SecurityHeadersTests(TestCase):
         self.assertTrue(cookie["secure"])
         self.assertTrue(cookie["httponly"])
         self.assertEqual(cookie["samesite"], "Lax")
+
+
+class ServerErrorTests(TestCase):
+    def test_an_unexpected_error_gets_a_dutch_page_that_says_nothing_was_half_saved(self) -> None:
+        response = server_error(RequestFactory().get("/"))
+
+        self.assertEqual(response.status_code, 500)
+        self.assertIn("Er is niets half opgeslagen", response.content.decode())
