@@ -45,6 +45,10 @@ def test_the_nl_design_system_css_is_really_applied(
     )
     assert expected not in ("", "rgba(0, 0, 0, 0)"), "the theme tokens did not load"
     assert painted == expected, "the Utrecht button CSS did not load"
+    header = page.locator(".stap-header")
+    assert header.evaluate("element => getComputedStyle(element).display") == "flex", (
+        "the product's own layout CSS did not load"
+    )
 
 
 def test_the_language_switch_shows_the_site_in_english_and_back(

@@ -44,6 +44,8 @@ if not SECRET_KEY:
     SECRET_KEY = _local_secret_key()
 
 DEBUG = env.flag("DEBUG", default=STAP_ENV == "development")
+# Start the clock at another moment (ISO 8601) for a demo; it ticks on from there (core.clock).
+STAP_CLOCK_START = env.text("STAP_CLOCK_START")
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost"])
 
 # The public address of the product (the SP) and of the local test broker (the IdP). They differ in
@@ -135,7 +137,6 @@ else:
                     "PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": str(VAR_DIR / "test-stap.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -200,11 +201,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Production serves what `stap collectstatic` gathered; elsewhere WhiteNoise reads the finders.
 STATIC_ROOT = env.text("STATIC_ROOT", str(BASE_DIR / "staticfiles")) if IS_PRODUCTION else None
-STATICFILES_DIRS = [
-    ("nlds/utrecht", BASE_DIR / "node_modules/@utrecht/component-library-css/dist"),
+STATICFILES_DIRS: list[str | tuple[str, str]] = [
+    str(SRC_DIR / "static"),
+    ("nlds/utrecht", str(BASE_DIR / "node_modules/@utrecht/component-library-css/dist")),
     (
         "nlds/voorbeeld",
-        BASE_DIR / "node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist",
+        str(BASE_DIR / "node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist"),
     ),
 ]
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
