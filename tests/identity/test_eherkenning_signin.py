@@ -15,7 +15,7 @@ from stap.identity.eherkenning.back_channel import use_transport
 from stap.identity.models import User
 from stap.testbroker.identity_provider import ENTITY_ID
 from tests import factories
-from tests.identity.eherkenning_flow import BrokerTransport, form_data, sp_host
+from tests.identity.eherkenning_flow import BrokerTransport, sp_host
 from tests.identity.signin_case import SignInTestCase
 
 
@@ -375,7 +375,3 @@ class FlatBrokerSettingTests(SignInTestCase):
         self.assertRefused(
             self.browser.sign_in(identity_form="flat", attack="tampered_kvk"), "invalid_response"
         )
-
-
-def test_form_data_defaults_sign_in_for_the_opleidersportaal() -> None:
-    assert form_data()["authorisations"] == [OPLEIDERSPORTAAL]
