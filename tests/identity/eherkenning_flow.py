@@ -6,6 +6,7 @@ answer. Every check of the SP runs as in production.
 """
 
 import html
+import io
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,7 +63,7 @@ class BrokerTransport(BaseAdapter):
         )
         response = requests.Response()
         response.status_code = answer.status_code
-        response._content = answer.content
+        response.raw = io.BytesIO(answer.content)
         response.headers = CaseInsensitiveDict({"Content-Type": answer["Content-Type"]})
         response.url = request.url or ""
         response.request = request

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 from urllib.parse import parse_qs, urlsplit
 
 from django.test import Client, override_settings
@@ -337,7 +338,7 @@ class BackChannelTests(SignInTestCase):
             def respond(self, request: requests.PreparedRequest) -> requests.Response:
                 response = requests.Response()
                 response.status_code = 500
-                response._content = b"oops"
+                response.raw = io.BytesIO(b"oops")
                 return response
 
         acs_url = self.browser.broker_answer()
@@ -346,6 +347,20 @@ class BackChannelTests(SignInTestCase):
         self.assertRefused(
             self.browser.return_to_sp(acs_url), "back_channel_unavailable", status=503
         )
+
+    def test_s33_an_oversized_artifact_response_is_refused(self) -> None:
+        class Oversized(BrokerTransport):
+            def respond(self, request: requests.PreparedRequest) -> requests.Response:
+                signed = super().respond(request).content
+                response = requests.Response()
+                response.status_code = 200
+                response.raw = io.BytesIO(signed + b"<!--" + b"x" * 600_000 + b"-->")
+                return response
+
+        acs_url = self.browser.broker_answer()
+        self.browser.transport = Oversized()
+
+        self.assertRefused(self.browser.return_to_sp(acs_url), "invalid_response")
 
 
 class HeaderTests(SignInTestCase):

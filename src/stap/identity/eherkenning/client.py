@@ -108,7 +108,11 @@ class ArtifactResolveRequest(Artifact_Resolve_Request):  # type: ignore[misc]
                 timeout=self.timeout,
                 verify=self.verify,
                 allow_redirects=False,
+                stream=True,  # read with a size limit, see Saml2Auth._read
             )
+
+
+MAX_ARTIFACT_RESPONSE_BYTES = 512 * 1024
 
 
 class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
@@ -130,6 +134,21 @@ class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
         self._verify = verify
         self._transport = transport
 
+    @staticmethod
+    def _read(http_response: requests.Response) -> bytes:
+        """The body, but never more than ``MAX_ARTIFACT_RESPONSE_BYTES`` (S33)."""
+        body = bytearray()
+        try:
+            for chunk in http_response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_ARTIFACT_RESPONSE_BYTES:
+                    raise ValidationError("ArtifactResponse is too large")
+        except requests.RequestException as error:
+            raise BackChannelError(f"artifact resolution failed: {error!r}") from error
+        finally:
+            http_response.close()
+        return bytes(body)
+
     def artifact_resolve(self, saml_art: str) -> OneLogin_Saml2_Response:
         resolve_request = ArtifactResolveRequest(
             self._settings,
@@ -145,7 +164,7 @@ class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
         if http_response.status_code != 200:
             raise BackChannelError(f"artifact resolution answered HTTP {http_response.status_code}")
 
-        artifact_response = Artifact_Response(self._settings, http_response.content)
+        artifact_response = Artifact_Response(self._settings, self._read(http_response))
         idp = self._settings.get_idp_data()
         try:
             xmlsig.verify_enveloped(artifact_response.document, idp["x509certMulti"]["signing"])
