@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 STAP_MAXIMUM_PER_YEAR = Decimal("1000.00")
+# No amount in this product comes near a billion euros; larger input is a mistake, not money.
+MAXIMUM = Decimal("1000000000")
 
 
 def euros(value: Decimal | int | str) -> Decimal:
@@ -12,7 +14,7 @@ def euros(value: Decimal | int | str) -> Decimal:
         amount = Decimal(value)
     except (InvalidOperation, TypeError) as exc:
         raise ValueError(f"{value!r} is not an amount") from exc
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) >= MAXIMUM:
         raise ValueError(f"{value!r} is not an amount")
     quantized = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if quantized != amount:
