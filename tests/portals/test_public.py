@@ -59,3 +59,11 @@ class ServerErrorTests(TestCase):
 
         self.assertEqual(response.status_code, 500)
         self.assertIn("Er is niets half opgeslagen", response.content.decode())
+
+
+class ContentSecurityPolicyTests(TestCase):
+    @override_settings(STAP_EHERKENNING_IDP_SSO_URL="https://broker.example/saml/sso")
+    def test_sign_in_forms_may_post_to_the_configured_broker(self) -> None:
+        response = self.client.get(reverse("public:home"))
+
+        self.assertIn("https://broker.example", response["Content-Security-Policy"])

@@ -1,6 +1,7 @@
 """Response headers from the transport-security section of the Logius API Design Rules."""
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 
@@ -31,6 +32,10 @@ class SecurityHeadersMiddleware:
         targets = [settings.STAP_BASE_URL]
         if settings.STAP_TESTBROKER_ENABLED:
             targets.append(settings.STAP_TESTBROKER_BASE_URL)
+        if settings.STAP_EHERKENNING_IDP_SSO_URL:
+            targets.append(
+                "{0.scheme}://{0.netloc}".format(urlsplit(settings.STAP_EHERKENNING_IDP_SSO_URL))
+            )
         self.csp = _CONTENT_SECURITY_POLICY.format(form_targets=" ".join(targets))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -7,3 +7,6 @@ class EHerkenningSignInConfig(AppConfig):
     name = "stap.identity.eherkenning"
     label = "stap_eherkenning"
     verbose_name = "eHerkenning sign-in"
+
+    def ready(self) -> None:
+        from stap.identity.eherkenning import checks  # noqa: F401 - registers the check
