@@ -129,6 +129,7 @@ def seed() -> None:
 
 
 def signed_in_client() -> "Client":
+    from django.test import Client
 
     from tests.signin import sign_in_provider
 
