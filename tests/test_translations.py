@@ -1,0 +1,23 @@
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.test import SimpleTestCase
+
+
+class EnglishCatalogueTests(SimpleTestCase):
+    def test_every_dutch_text_has_an_english_translation_that_keeps_its_placeholders(self) -> None:
+        catalogue = polib.pofile(str(Path(settings.LOCALE_PATHS[0]) / "en/LC_MESSAGES/django.po"))
+
+        self.assertEqual([entry.msgid for entry in catalogue.untranslated_entries()], [])
+        self.assertEqual([entry.msgid for entry in catalogue.fuzzy_entries()], [])
+        for entry in catalogue.translated_entries():
+            for placeholder in ("%(", "%s", "%d"):
+                with self.subTest(msgid=entry.msgid[:40], placeholder=placeholder):
+                    translations = (
+                        entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+                    )
+                    for translation in translations:
+                        self.assertEqual(
+                            entry.msgid.count(placeholder), translation.count(placeholder)
+                        )
