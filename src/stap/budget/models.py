@@ -136,6 +136,11 @@ class Application(models.Model):
                 fields=["organisation", "training", "-start_date", "-id"],
                 name="appl_org_training_idx",
             ),
+            # Provider overview: counting a training's applications in one status from the index.
+            models.Index(
+                fields=["organisation", "training", "status", "id"],
+                name="appl_org_training_status_idx",
+            ),
             # Provider overview: search by student number and sort by student name.
             models.Index(fields=["organisation", "studentnummer"], name="appl_org_student_idx"),
             models.Index(
