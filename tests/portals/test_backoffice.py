@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.http.response import HttpResponseBase
 from django.test import TestCase
 from django.urls import reverse
@@ -6,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stap.core.models import AuditEntry
+from stap.identity import throttle
 from stap.identity.models import StaffRole
 from stap.identity.services import staff_user_create
 from tests import factories
@@ -101,3 +103,42 @@ class BackofficePagesTests(TestCase):
 
         self.assertContains(self.client.get(reverse("backoffice:organisations")), "Leerhuis Noord")
         self.assertContains(self.client.get(reverse("backoffice:applications")), "Jansen")
+
+
+class StaffSignInThrottleTests(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.user, self.device = staff_user_create(
+            actor=factories.ACTOR, username="uwv.els", role=StaffRole.UWV, password=PASSWORD
+        )
+
+    def _attempt(self, password: str) -> HttpResponseBase:
+        return self.client.post(
+            reverse("backoffice:login"),
+            {"username": "uwv.els", "password": password, "otp_token": current_code(self.device)},
+        )
+
+    def test_five_failures_lock_the_account_even_for_the_right_password(self) -> None:
+        for _ in range(5):
+            self._attempt("fout-wachtwoord-123")
+
+        response = self._attempt(PASSWORD)
+
+        self.assertContains(response, "Wacht 15 minuten")
+        self.assertEqual(
+            AuditEntry.objects.filter(action="identity.staff_sign_in_refused").count(), 6
+        )
+        self.assertEqual(
+            AuditEntry.objects.filter(action="identity.staff_sign_in_refused").first().after,  # type: ignore[union-attr]
+            {"reason": "locked"},
+        )
+
+    def test_a_success_before_the_limit_clears_the_count(self) -> None:
+        for _ in range(4):
+            self._attempt("fout-wachtwoord-123")
+        self.assertRedirects(self._attempt(PASSWORD), reverse("backoffice:home"))
+        self.client.post(reverse("backoffice:sign_out"))
+
+        self._attempt("fout-wachtwoord-123")
+
+        self.assertFalse(throttle.is_locked("uwv.els"))

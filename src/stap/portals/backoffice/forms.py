@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 from django_otp.models import Device
 
+from stap.identity import throttle
 from stap.identity.models import User, UserKind
 
 
@@ -25,6 +26,10 @@ class StaffSignInForm(forms.Form):
     )
 
     error_messages = {
+        "locked": _(
+            "Er is te vaak geprobeerd met deze gebruikersnaam in te loggen. Wacht 15 minuten en "
+            "probeer het dan opnieuw, of neem contact op met de servicedesk."
+        ),
         "invalid_login": _(
             "De gebruikersnaam, het wachtwoord of de code klopt niet. Controleer ze en probeer het "
             "opnieuw; de code verandert elke 30 seconden."
@@ -46,9 +51,13 @@ class StaffSignInForm(forms.Form):
         )
         if not (username and password and token):
             return cleaned
+        if throttle.is_locked(username):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
         user = authenticate(self.request, username=username, password=password)
         device = match_token(user, token) if isinstance(user, User) else None
         if not isinstance(user, User) or user.kind != UserKind.STAFF or device is None:
+            throttle.record_failure(username)
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        throttle.clear(username)
         self.user, self.device = user, device
         return cleaned

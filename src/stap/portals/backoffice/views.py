@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import login, logout
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -61,6 +62,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 target=form.user,
             )
         return redirect("backoffice:home")
+    if request.method == "POST" and form.has_error(NON_FIELD_ERRORS):
+        with transaction.atomic():
+            audit_record(
+                actor=Actor(
+                    kind=ActorKind.STAFF,
+                    identifier=form.cleaned_data.get("username", "")[:200],
+                    channel=Channel.SIGN_IN,
+                ),
+                action="identity.staff_sign_in_refused",
+                after={
+                    "reason": "locked"
+                    if form.has_error(NON_FIELD_ERRORS, "locked")
+                    else "invalid_login"
+                },
+            )
     return render(request, "backoffice/sign_in.html", {"form": form})
 
 
