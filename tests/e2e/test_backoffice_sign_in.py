@@ -23,7 +23,11 @@ def test_staff_sign_in_with_password_and_code_using_only_the_keyboard(
     _user, device = staff_user_create(
         actor=factories.ACTOR, username="uwv.anna", role=StaffRole.UWV, password=PASSWORD
     )
-    factories.organisation(name="Leerhuis Noord")
+    organisation = factories.organisation(name="Leerhuis Noord")
+    factories.application(
+        cohort=factories.cohort(training=factories.training(organisation=organisation)),
+        last_name="Jansen",
+    )
 
     page.goto(live_server.url + reverse("backoffice:login"))
     axe.check()
@@ -54,6 +58,11 @@ def test_staff_sign_in_with_password_and_code_using_only_the_keyboard(
     page.wait_for_url(re.compile(r"/organisaties/(#.*)?$"))
     axe.check()
     expect(page.get_by_role("cell", name="Leerhuis Noord")).to_be_visible()
+
+    page.get_by_role("link", name="Aanvragen").first.press("Enter")
+    page.wait_for_url(re.compile(r"/aanvragen/(#.*)?$"))
+    axe.check()
+    expect(page.get_by_role("cell", name="Jansen", exact=False)).to_be_visible()
 
     page.get_by_role("button", name="Uitloggen").press("Enter")
     page.wait_for_url(re.compile(r"/inloggen/(#.*)?$"))
