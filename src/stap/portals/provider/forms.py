@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stap.budget.models import ApplicationStatus
@@ -22,11 +23,8 @@ class GrantedApplicationFilterForm(forms.Form):
         help_text=_("Naam, studentnummer of aanvraagnummer."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=_GRANTED_STATUS_CHOICES, required=False)
-    opleiding = forms.ModelChoiceField(
-        label=_("Opleiding"),
-        queryset=Training.objects.none(),
-        required=False,
-        empty_label=_("Alle opleidingen"),
+    opleiding = forms.TypedChoiceField(
+        label=_("Opleiding"), coerce=int, empty_value=None, required=False
     )
     start_vanaf = forms.DateField(
         label=_("Startdatum vanaf"),
@@ -42,11 +40,12 @@ class GrantedApplicationFilterForm(forms.Form):
         choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, trainings: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, trainings: QuerySet[Training], **kwargs: Any) -> None:
+        """``trainings`` are the organisation's own: any other id is refused as invalid."""
         super().__init__(*args, **kwargs)
         field = self.fields["opleiding"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = trainings
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Alle opleidingen")), *trainings.values_list("pk", "name")]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -63,11 +62,10 @@ class GrantedApplicationFilterForm(forms.Form):
             return GrantedApplicationFilters()
         self.is_valid()  # fields that did parse still filter; the others show their error
         data = self.cleaned_data
-        training = data.get("opleiding")
         status = data.get("status")
         return GrantedApplicationFilters(
             status=ApplicationStatus(status) if status else None,
-            training_id=training.pk if training else None,
+            training_id=data.get("opleiding"),
             start_from=data.get("start_vanaf"),
             start_until=data.get("start_tot_en_met"),
             query=data.get("q", ""),
