@@ -1,8 +1,9 @@
 from pathlib import Path
 
-import polib
 from django.conf import settings
 from django.test import SimpleTestCase
+
+import polib
 
 
 class EnglishCatalogueTests(SimpleTestCase):
