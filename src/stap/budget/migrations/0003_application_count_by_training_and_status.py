@@ -4,16 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0002_application_name_trigram_index'),
-        ('identity', '0001_initial'),
-        ('register', '0001_initial'),
+        ("budget", "0002_application_name_trigram_index"),
+        ("identity", "0001_initial"),
+        ("register", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'training', 'status', 'id'], name='appl_org_training_status_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["organisation", "training", "status", "id"],
+                name="appl_org_training_status_idx",
+            ),
         ),
     ]
