@@ -23,7 +23,11 @@ PRODUCTION = {
 def run_stap(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own command with fixed arguments
         [sys.executable, "-m", "stap", *arguments],
-        env=os.environ | environment,
+        # The browser tests allow async-unsafe ORM calls in this process; production never does.
+        env={
+            name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        }
+        | environment,
         capture_output=True,
         text=True,
         check=False,
