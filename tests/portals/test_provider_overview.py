@@ -53,6 +53,15 @@ class OverviewTests(ProviderPortalTestCase):
         self.assertContains(response, "€ 750,00")
         self.assertNotContains(response, "Vreemd")
 
+    def test_names_are_shown_as_text_never_as_markup(self) -> None:
+        factories.application(cohort=self.cohort, first_name="<script>alert(1)</script>")
+        sign_in_provider(self.client, kvk_number="90000001")
+
+        response = self.client.get(reverse("provider:overview"))
+
+        self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        self.assertNotContains(response, "<script>alert(1)")
+
     def test_an_organisation_without_applications_sees_what_will_appear_here(self) -> None:
         sign_in_provider(self.client, kvk_number="90000001")
 
