@@ -38,14 +38,18 @@ def persona_button(persona: Persona) -> str:
     return f"{persona.label} ({persona.kvk_number}, {persona.level})"
 
 
-def sign_in(
-    page: Page, axe: AccessibilityChecked, live_server: LiveServer, persona: Persona
-) -> None:
+def to_the_broker(page: Page, axe: AccessibilityChecked, live_server: LiveServer) -> None:
     page.goto(live_server.url + reverse("provider:start"))
     axe.check()
     with page.expect_navigation(url=re.compile(r"/testbroker/inloggen/")):
         page.get_by_role("button", name="Inloggen met eHerkenning").click()
     axe.check()
+
+
+def sign_in(
+    page: Page, axe: AccessibilityChecked, live_server: LiveServer, persona: Persona
+) -> None:
+    to_the_broker(page, axe, live_server)
     with page.expect_navigation(url=re.compile(r"/(opleidersportaal|eherkenning)/")):
         page.get_by_role("button", name=persona_button(persona)).click()
     axe.check()
@@ -152,11 +156,7 @@ def test_an_unknown_organisation_learns_how_to_become_a_stap_provider(
 def test_a_refused_sign_in_shows_an_accessible_page_with_a_way_back(
     live_server: LiveServer, page: Page, axe: AccessibilityChecked
 ) -> None:
-    page.goto(live_server.url + reverse("provider:start"))
-    axe.check()
-    with page.expect_navigation(url=re.compile(r"/testbroker/inloggen/")):
-        page.get_by_role("button", name="Inloggen met eHerkenning").click()
-    axe.check()
+    to_the_broker(page, axe, live_server)
 
     with page.expect_navigation(url=re.compile(r"/eherkenning/acs/")):
         page.get_by_role(
@@ -174,11 +174,7 @@ def test_a_refused_sign_in_shows_an_accessible_page_with_a_way_back(
 def test_the_broker_explains_what_is_missing_in_its_form(
     live_server: LiveServer, page: Page, axe: AccessibilityChecked
 ) -> None:
-    page.goto(live_server.url + reverse("provider:start"))
-    axe.check()
-    with page.expect_navigation(url=re.compile(r"/testbroker/inloggen/")):
-        page.get_by_role("button", name="Inloggen met eHerkenning").click()
-    axe.check()
+    to_the_broker(page, axe, live_server)
 
     with page.expect_navigation():
         page.get_by_role("button", name="Inloggen", exact=True).click()
