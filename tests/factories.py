@@ -13,8 +13,10 @@ from stap.budget.services import (
 )
 from stap.core import clock
 from stap.core.audit import Actor
-from stap.identity.models import Organisation
+from stap.identity.models import DuoRole, Organisation, User, UserKind
+from stap.identity.roles import role_assign
 from stap.identity.services import organisation_register
+from stap.identity.token_accounts import token_account_create
 from stap.register.models import Cohort, Training
 from stap.register.services import cohort_add, offer_register, provider_register, training_register
 
@@ -96,3 +98,56 @@ def application(
     if decision:
         return application_decide(actor=ACTOR, application=granted_application, decision=decision)
     return granted_application
+
+
+TOKEN_PASSWORD = "token-wachtwoord-voor-tests"
+TOKEN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def legacy_organisation(
+    *, kvk_number: str | None = None, name: str = "Oud Instituut"
+) -> Organisation:
+    """An organisation that used Mijn DUO with token generators before eHerkenning."""
+    return organisation_register(
+        actor=ACTOR,
+        kvk_number=kvk_number or str(next(_kvk_numbers)),
+        name=name,
+        mijn_duo_token_access=True,
+    )
+
+
+def token_user(
+    *,
+    organisation: Organisation,
+    username: str = "j.jansen",
+    secret: str | None = TOKEN_SECRET,
+    roles: tuple[DuoRole, ...] = (),
+    email: str = "j.jansen@example.nl",
+) -> User:
+    user = token_account_create(
+        actor=ACTOR,
+        organisation=organisation,
+        username=username,
+        password=TOKEN_PASSWORD,
+        display_name=username.replace(".", " ").title(),
+        email=email,
+        secret=secret,
+    )
+    for role in roles:
+        role_assign(actor=ACTOR, user=user, organisation=organisation, role=role, because="test")
+    return user
+
+
+def eherkenning_user(
+    *, organisation: Organisation, pseudonym: str = "ps-test", roles: tuple[DuoRole, ...] = ()
+) -> User:
+    user = User.objects.create(
+        username=f"eh:{organisation.kvk_number}:{pseudonym}",
+        kind=UserKind.EHERKENNING,
+        organisation=organisation,
+        display_name=f"Persoon {pseudonym}",
+        email=f"{pseudonym}@example.nl",
+    )
+    for role in roles:
+        role_assign(actor=ACTOR, user=user, organisation=organisation, role=role, because="test")
+    return user

@@ -17,6 +17,7 @@ if settings.STAP_TESTBROKER_ENABLED:
 urlpatterns += i18n_patterns(
     path("", include("stap.portals.public.urls")),
     path("opleidersportaal/", include("stap.portals.provider.urls")),
+    path("mijn-duo-zakelijk/", include("stap.portals.duo.urls")),
     path("backoffice/", include("stap.portals.backoffice.urls")),
     prefix_default_language=False,
 )

@@ -30,4 +30,7 @@ class AuditEntryContentTests(TestCase):
         self.assertEqual(entry.channel, Channel.SYSTEM)
         self.assertEqual(entry.organisation_kvk, "12345678")
         self.assertEqual(entry.object_id, str(organisation.pk))
-        self.assertEqual(entry.after, {"kvk_number": "12345678", "name": "Leerhuis"})
+        self.assertEqual(
+            entry.after,
+            {"kvk_number": "12345678", "name": "Leerhuis", "mijn_duo_token_access": False},
+        )

@@ -82,9 +82,11 @@ class EHerkenningBrowser:
         self.transport = BrokerTransport()
 
     def start(self, service: str = "opleidersportaal") -> tuple[str, dict[str, str]]:
-        page = self.client.post(
-            reverse("eherkenning:login", kwargs={"service": service}), headers={"host": sp_host()}
-        )
+        return self.start_at(reverse("eherkenning:login", kwargs={"service": service}))
+
+    def start_at(self, path: str) -> tuple[str, dict[str, str]]:
+        """POST to a page of ours that answers with the form that goes to the broker."""
+        page = self.client.post(path, headers={"host": sp_host()})
         assert page.status_code == 200, page.status_code
         text = page.content.decode()
         action = re.search(r'<form id="eherkenning-authn-request" action="([^"]+)"', text)

@@ -65,7 +65,7 @@ class HappyPathTests(SignInTestCase):
     def test_mijn_duo_is_its_own_service_with_its_own_index(self) -> None:
         response = self.browser.sign_in(service="mijn_duo", authorisations=[MIJN_DUO])
 
-        self.assertRedirects(response, reverse("public:duo"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("duo:home"), fetch_redirect_response=False)
         self.assertSignedIn(service="mijn_duo")
 
     def test_the_soap_back_channel_carries_a_timeout_and_the_text_xml_content_type(self) -> None:
@@ -157,6 +157,18 @@ class ServiceTests(SignInTestCase):
         response = self.browser.sign_in(service="mijn_duo", authorisations=[OPLEIDERSPORTAAL])
 
         self.assertRefused(response, "cancelled", text="Mijn DUO voor zakelijke gebruikers")
+        self.assertContains(response, "betrouwbaarheidsniveau EH3 of hoger", status_code=403)
+
+    def test_mijn_duo_at_level_eh2_plus_is_refused_naming_the_service_and_level(self) -> None:
+        response = self.browser.sign_in(service="mijn_duo", authorisations=[MIJN_DUO], level="EH2+")
+
+        self.assertRefused(
+            response,
+            "level_too_low",
+            text="machtiging voor de dienst ‘Mijn DUO voor zakelijke gebruikers’ op niveau EH3",
+        )
+        self.assertContains(response, "U logde in op niveau EH2+", status_code=403)
+        self.assertContains(response, reverse("duo:start"), status_code=403)
 
 
 class IdentityTests(SignInTestCase):

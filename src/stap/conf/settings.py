@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "stap.budget",
     "stap.portals.public",
     "stap.portals.provider",
+    "stap.portals.duo",
     "stap.portals.backoffice",
 ]
 if STAP_TESTBROKER_ENABLED:
@@ -286,8 +287,8 @@ STAP_EHERKENNING_SERVICES = {
             "STAP_EHERKENNING_MIJN_DUO_INSTANCE_UUID", "0c9f3b1a-7e64-4d2b-8a55-6f1e2d3c4b02"
         ),
         "minimum_level": "EH3",
-        "landing_url_name": "public:duo",
-        "start_url_name": "public:duo",
+        "landing_url_name": "duo:home",
+        "start_url_name": "duo:start",
         "mark_default": False,
     },
 }

@@ -18,8 +18,10 @@ from stap.budget.services import (
 from stap.core import clock
 from stap.core.audit import Actor
 from stap.demo.personas import LEERHUIS, VAKWERK, ZUIDERLICHT, Persona
-from stap.identity.models import Organisation, StaffRole, User
+from stap.identity.models import DuoRole, Organisation, StaffRole, SwitchNotice, User
+from stap.identity.roles import role_assign
 from stap.identity.services import organisation_register, staff_user_create
+from stap.identity.token_accounts import switch_notice_send, token_account_create
 from stap.register.models import Cohort
 from stap.register.services import (
     cohort_add,
@@ -77,7 +79,11 @@ LAST_NAMES = [
     "Kramer",
 ]
 
-STAFF_PASSWORDS = {"uwv.demo": "uwv-demo-wachtwoord", "duo.demo": "duo-demo-wachtwoord"}
+STAFF_PASSWORDS = {
+    "uwv.demo": "uwv-demo-wachtwoord",
+    "duo.demo": "duo-demo-wachtwoord",
+    "duo.collega": "duo-collega-wachtwoord",
+}
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,7 @@ def load(*, report: Callable[[str], None] = print) -> None:
             _applications(spec, period, cohorts)
         report(f"  {spec.persona.company_name}: {spec.application_count} applications")
     _staff(report)
+    _mijn_duo(report)
 
 
 def _period() -> ApplicationPeriod:
@@ -210,7 +217,10 @@ def _period() -> ApplicationPeriod:
 
 def _register(spec: ProviderSpec) -> list[Cohort]:
     organisation = organisation_register(
-        actor=ACTOR, kvk_number=spec.persona.kvk_number, name=spec.persona.company_name
+        actor=ACTOR,
+        kvk_number=spec.persona.kvk_number,
+        name=spec.persona.company_name,
+        mijn_duo_token_access=spec.persona.kvk_number in TOKEN_ACCOUNTS_BY_KVK,
     )
     provider = provider_register(actor=ACTOR, organisation=organisation, name=spec.provider_name)
     cohorts = []
@@ -266,7 +276,11 @@ def _applications(spec: ProviderSpec, period: ApplicationPeriod, cohorts: list[C
 
 
 def _staff(report: Callable[[str], None]) -> None:
-    for username, role in (("uwv.demo", StaffRole.UWV), ("duo.demo", StaffRole.DUO)):
+    for username, role in (
+        ("uwv.demo", StaffRole.UWV),
+        ("duo.demo", StaffRole.DUO),
+        ("duo.collega", StaffRole.DUO),  # a second DUO member, for the four-eyes steps
+    ):
         if User.objects.filter(username=username).exists():
             continue
         staff_user_create(
@@ -276,3 +290,79 @@ def _staff(report: Callable[[str], None]) -> None:
             password=STAFF_PASSWORDS[username],
         )
         report(f"  staff account {username}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenAccountSpec:
+    """A legacy Mijn DUO account; ``secret`` None means: set up at the first sign-in."""
+
+    username: str
+    display_name: str
+    roles: tuple[DuoRole, ...]
+    secret: str | None
+
+
+# Known secrets, so that a demo can type codes from ``stap totp_code USERNAME``.
+TOKEN_ACCOUNTS_BY_KVK: dict[str, tuple[TokenAccountSpec, ...]] = {
+    LEERHUIS.kvk_number: (
+        TokenAccountSpec(
+            username="leerhuis.jansen",
+            display_name="Anouk Jansen",
+            roles=(DuoRole.BEHEERDER, DuoRole.REGISTREREN),
+            secret="LEERHUISJANSENDEMOTOKENA2345672X",  # noqa: S106 - demo data
+        ),
+        TokenAccountSpec(
+            username="leerhuis.devries",
+            display_name="Bram de Vries",
+            roles=(DuoRole.REGISTREREN,),
+            secret=None,
+        ),
+    ),
+    VAKWERK.kvk_number: (
+        TokenAccountSpec(
+            username="vakwerk.bakker",
+            display_name="Chaima Bakker",
+            roles=(DuoRole.BEHEERDER, DuoRole.REGISTREREN),
+            secret="VAKWERKBAKKERDEMOTOKENA234567ABC",  # noqa: S106 - demo data
+        ),
+    ),
+}
+TOKEN_PASSWORD = "token-demo-wachtwoord"  # noqa: S105 - demo data, printed in the README
+SWITCH_NOTICE_DAYS = 30
+
+
+def _mijn_duo(report: Callable[[str], None]) -> None:
+    """Token users for the organisations that had them; Vakwerk has had DUO's switch notice."""
+    for kvk_number, accounts in TOKEN_ACCOUNTS_BY_KVK.items():
+        organisation = Organisation.objects.get(kvk_number=kvk_number)
+        with transaction.atomic():
+            for spec in accounts:
+                if User.objects.filter(username=spec.username).exists():
+                    continue
+                user = token_account_create(
+                    actor=ACTOR,
+                    organisation=organisation,
+                    username=spec.username,
+                    password=TOKEN_PASSWORD,
+                    display_name=spec.display_name,
+                    email=f"{spec.username}@example.nl",
+                    secret=spec.secret,
+                )
+                for role in spec.roles:
+                    role_assign(
+                        actor=ACTOR,
+                        user=user,
+                        organisation=organisation,
+                        role=role,
+                        because="demo",
+                    )
+                report(f"  Mijn DUO token account {spec.username}")
+    vakwerk = Organisation.objects.get(kvk_number=VAKWERK.kvk_number)
+    if not SwitchNotice.objects.filter(organisation=vakwerk).exists():
+        with transaction.atomic():
+            switch_notice_send(
+                actor=ACTOR,
+                organisation=vakwerk,
+                switch_date=clock.today() + dt.timedelta(days=SWITCH_NOTICE_DAYS),
+            )
+        report(f"  switch notice to {vakwerk.name}")

@@ -15,6 +15,14 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("naam"), max_length=200)
     created_at = models.DateTimeField(_("aangemaakt op"))
+    mijn_duo_token_access = models.BooleanField(
+        _("toegang tot Mijn DUO met tokengenerator"),
+        default=False,
+        help_text=_(
+            "Had al toegang tot Mijn DUO met een tokengenerator voordat eHerkenning verplicht "
+            "werd. Nieuwe organisaties gebruiken alleen eHerkenning."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisatie")
@@ -34,6 +42,7 @@ class Organisation(models.Model):
 class UserKind(models.TextChoices):
     STAFF = "staff", _("medewerker")
     EHERKENNING = "eherkenning", _("eHerkenning")
+    TOKEN = "token", _("tokengenerator")
 
 
 class StaffRole(models.TextChoices):
@@ -45,7 +54,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who signs in.
 
     Staff sign in with a password and a TOTP code. A person who signs in with eHerkenning is
-    recorded by their pseudonym for one organisation (the ActingSubjectID), never by name.
+    recorded by their pseudonym for one organisation (the ActingSubjectID); the name they give in
+    Mijn DUO is only there so that their beheerder recognises them. A token user is a legacy
+    Mijn DUO account (username, password, token generator) of one organisation, retired once it
+    is linked to an eHerkenning user.
     """
 
     username = models.CharField(_("gebruikersnaam"), max_length=200, unique=True)
@@ -53,6 +65,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("naam"), max_length=200, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     staff_role = models.CharField(_("rol"), max_length=8, choices=StaffRole.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    linked_to = models.ForeignKey(
+        "self",
+        verbose_name=_("gekoppeld aan eHerkenning-gebruiker"),
+        on_delete=models.PROTECT,
+        related_name="linked_token_accounts",
+        null=True,
+        blank=True,
+    )
+    linked_at = models.DateTimeField(_("gekoppeld op"), null=True, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     is_staff = models.BooleanField(_("toegang tot beheer"), default=False)
     date_joined = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -71,7 +100,218 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(kind="staff") | models.Q(staff_role=""),
                 name="user_only_staff_has_staff_role",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="token") | models.Q(organisation__isnull=False),
+                name="user_token_user_has_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class TokenGenerator(models.Model):
+    """The TOTP secret of a token user (RFC 6238, 6 digits, 30 seconds).
+
+    ``last_used_step`` is the time step of the last accepted code: a code is accepted only for a
+    later step, so no code works twice.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="token_generator"
+    )
+    secret = models.CharField(_("geheime sleutel"), max_length=64)
+    created_at = models.DateTimeField(_("aangemaakt op"))
+    confirmed_at = models.DateTimeField(_("ingesteld op"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("laatst gebruikte tijdstap"), default=0)
+
+    class Meta:
+        verbose_name = _("tokengenerator")
+        verbose_name_plural = _("tokengeneratoren")
+
+    def __str__(self) -> str:
+        return f"tokengenerator van {self.user}"
+
+
+class SwitchNotice(models.Model):
+    """DUO's message to an organisation to switch from token generators to eHerkenning."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="switch_notice",
+    )
+    switch_date = models.DateField(
+        _("overstapdatum"),
+        help_text=_("Vanaf deze datum werkt inloggen met een tokengenerator niet meer."),
+    )
+    sent_at = models.DateTimeField(_("verstuurd op"))
+    sent_by = models.CharField(_("verstuurd door"), max_length=200)
+
+    class Meta:
+        verbose_name = _("overstapbericht")
+        verbose_name_plural = _("overstapberichten")
+
+    def __str__(self) -> str:
+        return f"overstapbericht aan {self.organisation} per {self.switch_date}"
+
+
+class DuoRole(models.TextChoices):
+    """Roles in Mijn DUO zakelijk that STAP uses."""
+
+    BEHEERDER = "beheerder_rio_algemeen", _("Beheerder RIO Algemeen")
+    REGISTREREN = "registreren_scholingsaanbod", _("Registreren scholingsaanbod")
+
+
+class RoleAssignment(models.Model):
+    """A DUO role of one person in one organisation. Withdrawn roles stay, for the history."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("gebruiker"), on_delete=models.PROTECT, related_name="duo_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="duo_roles",
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=DuoRole.choices)
+    granted_at = models.DateTimeField(_("toegekend op"))
+    granted_by = models.CharField(_("toegekend door"), max_length=200)
+    granted_because = models.CharField(_("grond"), max_length=200)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("ingetrokken door"), max_length=200, blank=True)
+    withdrawn_because = models.CharField(_("reden intrekking"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        ordering = ["granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="role_assignment_one_active_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} voor {self.user} bij {self.organisation}"
+
+
+class AccessRequestChannel(models.TextChoices):
+    PORTAL = "portal", _("in Mijn DUO zakelijk")
+    FORM = "form", _("met het ondertekende formulier")
+
+
+class AccessRequestStatus(models.TextChoices):
+    AWAITING_SIGNATURE = "awaiting_signature", _("wacht op ondertekend formulier")
+    SUBMITTED = "submitted", _("ingediend")
+    CHECKED = "checked", _("gecontroleerd, wacht op tweede beoordeling")
+    APPROVED = "approved", _("goedgekeurd")
+    REJECTED = "rejected", _("afgewezen")
+
+
+class AccessRequest(models.Model):
+    """A "Toegang Mijn DUO" request: roles for persons of one organisation.
+
+    When it makes someone a beheerder, two different DUO staff members handle it: one checks the
+    signatory's authority, another approves.
+    """
+
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
+    channel = models.CharField(_("kanaal"), max_length=8, choices=AccessRequestChannel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AccessRequestStatus.choices, db_index=True
+    )
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[validate_kvk_number])
+    organisation_name = models.CharField(_("naam organisatie"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+        null=True,
+        blank=True,
+    )
+    contact_name = models.CharField(_("naam contactpersoon"), max_length=200)
+    contact_email = models.EmailField(_("e-mailadres contactpersoon"))
+    contact_phone = models.CharField(_("telefoonnummer contactpersoon"), max_length=20)
+    coordinator_name = models.CharField(_("naam coördinator"), max_length=200)
+    coordinator_email = models.EmailField(_("e-mailadres coördinator"))
+    signatory_name = models.CharField(_("naam tekenbevoegde"), max_length=200)
+    signatory_function = models.CharField(_("functie tekenbevoegde"), max_length=200)
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("aangevraagd door"),
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+        null=True,
+        blank=True,
+    )
+    upload_key_hash = models.CharField(max_length=64, blank=True)
+    # Kept in the database, in the transaction that records the upload: no file without its
+    # request, no request pointing at a missing file (docs/adr/0008).
+    signed_form = models.BinaryField(_("ondertekend formulier"), blank=True, default=b"")
+    signed_form_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"))
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    checked_by = models.CharField(_("gecontroleerd door"), max_length=200, blank=True)
+    check_note = models.TextField(_("controle tekenbevoegdheid"), max_length=1000, blank=True)
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    decided_by = models.CharField(_("besloten door"), max_length=200, blank=True)
+    rejection_reason = models.TextField(_("reden afwijzing"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("aanvraag Toegang Mijn DUO")
+        verbose_name_plural = _("aanvragen Toegang Mijn DUO")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def makes_beheerder(self) -> bool:
+        return any(DuoRole.BEHEERDER in person.roles for person in self.persons.all())
+
+
+class AccessRequestPerson(models.Model):
+    """One person in a request and the roles asked for them.
+
+    A person who is already a user (the requester in the portal) gets the roles on approval; any
+    other person gets a single-use code by e-mail to claim them after signing in with eHerkenning.
+    """
+
+    request = models.ForeignKey(
+        AccessRequest,
+        verbose_name=_("aanvraag"),
+        on_delete=models.CASCADE,
+        related_name="persons",
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mailadres"))
+    roles = models.JSONField(_("rollen"), default=list)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    claim_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    claim_expires_at = models.DateTimeField(_("code geldig tot"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("rollen opgehaald op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("persoon in aanvraag")
+        verbose_name_plural = _("personen in aanvraag")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def role_labels(self) -> list[str]:
+        return [str(DuoRole(role).label) for role in self.roles]

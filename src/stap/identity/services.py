@@ -12,16 +12,28 @@ from stap.identity.models import Organisation, StaffRole, User, UserKind
 
 
 @transaction.atomic
-def organisation_register(*, actor: Actor, kvk_number: str, name: str) -> Organisation:
-    """Record an organisation by its KvK number."""
-    organisation = Organisation(kvk_number=kvk_number, name=name, created_at=clock.now())
+def organisation_register(
+    *, actor: Actor, kvk_number: str, name: str, mijn_duo_token_access: bool = False
+) -> Organisation:
+    """Record an organisation by its KvK number. Only organisations carried over from before
+    eHerkenning became mandatory have ``mijn_duo_token_access``."""
+    organisation = Organisation(
+        kvk_number=kvk_number,
+        name=name,
+        created_at=clock.now(),
+        mijn_duo_token_access=mijn_duo_token_access,
+    )
     organisation.full_clean()
     organisation.save()
     audit_record(
         actor=actor,
         action="organisation.registered",
         target=organisation,
-        after={"kvk_number": kvk_number, "name": name},
+        after={
+            "kvk_number": kvk_number,
+            "name": name,
+            "mijn_duo_token_access": mijn_duo_token_access,
+        },
         organisation_kvk=kvk_number,
     )
     return organisation
@@ -55,3 +67,34 @@ def staff_user_create(
         after={"username": username, "role": role},
     )
     return user, device
+
+
+@transaction.atomic
+def profile_update(*, actor: Actor, user: User, display_name: str, email: str) -> User:
+    """The name and e-mail address a person gives so that their beheerder recognises them."""
+    before = {"display_name": user.display_name, "email": user.email}
+    user.display_name, user.email = display_name, email
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "email"])
+    audit_record(
+        actor=actor,
+        action="identity.profile_updated",
+        target=user,
+        before=before,
+        after={"display_name": display_name, "email": email},
+    )
+    return user
+
+
+@transaction.atomic
+def mijn_duo_user_join(*, actor: Actor, user: User, organisation: Organisation) -> None:
+    """Someone signed in to Mijn DUO for ``organisation`` for the first time: from now on its
+    beheerder sees them and can give them roles."""
+    user.organisation = organisation
+    user.save(update_fields=["organisation"])
+    audit_record(
+        actor=actor,
+        action="identity.mijn_duo_user_joined",
+        target=user,
+        organisation_kvk=organisation.kvk_number,
+    )

@@ -78,6 +78,10 @@ def eherkenning_sign_in(*, request: HttpRequest, identity: EHerkenningIdentity) 
         if _created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
+        if user.organisation_id is None:
+            user.organisation = Organisation.objects.filter(kvk_number=identity.kvk_number).first()
+            if user.organisation is not None:
+                user.save(update_fields=["organisation"])
         audit_record(
             actor=identity.actor(Channel.SIGN_IN),
             action="identity.signed_in",

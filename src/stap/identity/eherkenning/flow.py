@@ -56,7 +56,17 @@ class AuthnRequestForm:
     fields: dict[str, str]
 
 
-def start(request: HttpRequest, *, service: str) -> AuthnRequestForm:
+@dataclass(frozen=True, kw_only=True)
+class Completed:
+    service: ServiceConfig
+    identity: EHerkenningIdentity
+    # The token user who started this sign-in to link their account (kept server-side).
+    link_token_user_id: int | None
+
+
+def start(
+    request: HttpRequest, *, service: str, link_token_user_id: int | None = None
+) -> AuthnRequestForm:
     config = sp_config()
     if service not in config.services:
         raise SignInRefused(Reason.UNKNOWN_SERVICE, f"no service {service!r}")
@@ -64,19 +74,35 @@ def start(request: HttpRequest, *, service: str) -> AuthnRequestForm:
         request, service=service
     )
     pending = dict(request.session.get(PENDING_SESSION_KEY, {}))
-    pending[request_id] = service
+    pending[request_id] = {"service": service, "link": link_token_user_id}
     request.session[PENDING_SESSION_KEY] = dict(list(pending.items())[-MAX_PENDING:])
     return AuthnRequestForm(url=url, fields=fields)
 
 
-def complete(request: HttpRequest, saml_art: str) -> tuple[ServiceConfig, EHerkenningIdentity]:
+def pending_services(request: HttpRequest) -> list[str]:
+    """The services of the sign-ins started in this session, oldest first."""
+    return [entry["service"] for entry in request.session.get(PENDING_SESSION_KEY, {}).values()]
+
+
+def complete(request: HttpRequest, saml_art: str) -> Completed:
     """Resolve ``saml_art`` and return the service and who signed in, or raise SignInRefused."""
     config = sp_config()
     _check_artifact(saml_art, config.idp)
     if not _first_use("artifact", saml_art, config):
         raise SignInRefused(Reason.REPLAY, "artifact used before")
     response = _resolve(request, saml_art, config)
-    service = _consume_pending(request, response, config)
+    service, link_token_user_id = _consume_pending(request, response, config)
+    try:
+        identity = _accepted_identity(response, service, config)
+    except SignInRefused as refusal:
+        refusal.service = service.key
+        raise
+    return Completed(service=service, identity=identity, link_token_user_id=link_token_user_id)
+
+
+def _accepted_identity(
+    response: OneLogin_Saml2_Response, service: ServiceConfig, config: SPConfig
+) -> EHerkenningIdentity:
     if not _first_use("response", response.get_id(), config):
         raise SignInRefused(Reason.REPLAY, "Response ID used before")
     if not _first_use("assertion", response.get_assertion_id(), config):
@@ -90,7 +116,7 @@ def complete(request: HttpRequest, saml_art: str) -> tuple[ServiceConfig, EHerke
         raise SignInRefused(Reason.INVALID_RESPONSE, str(error)) from error
     _check_service(asserted, service)
     _check_level(asserted, service)
-    return service, EHerkenningIdentity(
+    return EHerkenningIdentity(
         service=service.key,
         kvk_number=asserted.kvk_number,
         pseudonym=asserted.pseudonym,
@@ -151,18 +177,20 @@ def _resolve(request: HttpRequest, saml_art: str, config: SPConfig) -> OneLogin_
 
 def _consume_pending(
     request: HttpRequest, response: OneLogin_Saml2_Response, config: SPConfig
-) -> ServiceConfig:
+) -> tuple[ServiceConfig, int | None]:
     """The AuthnRequest must have been started in this session and is answered only once."""
     in_response_to = response.get_in_response_to() or ""
     pending = dict(request.session.get(PENDING_SESSION_KEY, {}))
-    service_key = pending.pop(in_response_to, None)
+    entry = pending.pop(in_response_to, None) or {}
+    service_key = entry.get("service")
     request.session[PENDING_SESSION_KEY] = pending
     if service_key not in config.services:
         raise SignInRefused(Reason.SESSION_MISMATCH, "InResponseTo not started in this session")
     client = EHerkenningClient(config)
     if not client.consume_authn_request(in_response_to):
         raise SignInRefused(Reason.REPLAY, "AuthnRequest answered before")
-    return config.services[service_key]
+    link = entry.get("link")
+    return config.services[service_key], link if isinstance(link, int) else None
 
 
 def _check_service(asserted: AssertedIdentity, service: ServiceConfig) -> None:

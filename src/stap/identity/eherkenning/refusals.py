@@ -40,7 +40,7 @@ EXPLANATIONS: dict[Reason, Explanation] = {
         _(
             "Probeer het opnieuw. Lukt het niet omdat u geen machtiging heeft? Vraag de "
             "machtigingenbeheerder eHerkenning van uw organisatie om een machtiging voor de "
-            "dienst ‘%(service)s’."
+            "dienst ‘%(service)s’ op betrouwbaarheidsniveau %(required)s of hoger."
         ),
     ),
     Reason.BROKER_ERROR: Explanation(
@@ -99,7 +99,8 @@ EXPLANATIONS: dict[Reason, Explanation] = {
         ),
         _(
             "Vraag de machtigingenbeheerder eHerkenning van uw organisatie om een middel en een "
-            "machtiging op niveau %(required)s (of hoger), en log daarmee opnieuw in."
+            "machtiging voor de dienst ‘%(service)s’ op niveau %(required)s (of hoger), en log "
+            "daarmee opnieuw in."
         ),
     ),
     Reason.WRONG_SERVICE: Explanation(
@@ -107,7 +108,8 @@ EXPLANATIONS: dict[Reason, Explanation] = {
         _("U bent ingelogd met een machtiging voor een andere dienst, niet voor ‘%(service)s’."),
         _(
             "Vraag de machtigingenbeheerder eHerkenning van uw organisatie om een machtiging "
-            "voor de dienst ‘%(service)s’, en log daarna opnieuw in."
+            "voor de dienst ‘%(service)s’ op betrouwbaarheidsniveau %(required)s of hoger, en "
+            "log daarna opnieuw in."
         ),
     ),
     Reason.KVK_MISSING: Explanation(
@@ -147,3 +149,4 @@ class SignInRefused(Exception):
         self.level = level
         self.kvk_number = kvk_number
         self.pseudonym = pseudonym
+        self.service = ""  # the service key, once the answer is matched to its request

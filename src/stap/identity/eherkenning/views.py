@@ -19,6 +19,7 @@ from stap.core.models import ActorKind, Channel
 from stap.identity.eherkenning import flow
 from stap.identity.eherkenning.refusals import EXPLANATIONS, Reason, SignInRefused
 from stap.identity.signin import eherkenning_sign_in
+from stap.identity.token_links import link_after_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,19 @@ def acs(request: HttpRequest) -> HttpResponse:
     """Resolve the artifact, check everything, sign in. ``RelayState`` is ignored (S30)."""
     saml_art = request.GET.get("SAMLart") or request.POST.get("SAMLart") or ""
     try:
-        service, identity = flow.complete(request, saml_art)
+        completed = flow.complete(request, saml_art)
     except SignInRefused as refusal:
         return _refuse(request, refusal)
-    eherkenning_sign_in(request=request, identity=identity)
-    return redirect(reverse(service.landing_url_name))
+    user = eherkenning_sign_in(request=request, identity=completed.identity)
+    if completed.link_token_user_id is not None:
+        link_after_sign_in(
+            request,
+            token_user_id=completed.link_token_user_id,
+            eherkenning_user=user,
+            identity=completed.identity,
+        )
+        return redirect(reverse("duo:link_result"))
+    return redirect(reverse(completed.service.landing_url_name))
 
 
 def _refuse(
@@ -72,8 +81,9 @@ def _refuse(
 ) -> HttpResponse:
     """Store nothing but an audit entry, and tell the person what happened and what to do."""
     services: dict[str, dict[str, Any]] = settings.STAP_EHERKENNING_SERVICES
+    service = service or refusal.service
     if service not in services:
-        pending = list(request.session.get(flow.PENDING_SESSION_KEY, {}).values())
+        pending = flow.pending_services(request)
         service = pending[-1] if pending else next(iter(services))
     logger.warning("eHerkenning sign-in refused (%s): %s", refusal.reason, refusal.detail)
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stap.portals.backoffice import views
+from stap.portals.backoffice import duo_views, views
 
 app_name = "backoffice"
 
@@ -10,4 +10,16 @@ urlpatterns = [
     path("uitloggen/", views.sign_out, name="sign_out"),
     path("organisaties/", views.organisations, name="organisations"),
     path("aanvragen/", views.applications, name="applications"),
+    path("toegang-mijn-duo/", duo_views.access_requests, name="access_requests"),
+    path("toegang-mijn-duo/<str:reference>/", duo_views.access_request, name="access_request"),
+    path(
+        "toegang-mijn-duo/<str:reference>/ondertekend-formulier.pdf",
+        duo_views.access_request_signed_form,
+        name="access_request_signed_form",
+    ),
+    path(
+        "organisaties/<str:kvk_number>/overstapbericht/",
+        duo_views.switch_notice,
+        name="switch_notice",
+    ),
 ]

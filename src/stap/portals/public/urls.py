@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path("mijn-duo-zakelijk/", views.not_available, {"face": "duo"}, name="duo"),
     path("mijn-stap-budget/", views.not_available, {"face": "citizen"}, name="citizen"),
     path("scholingsregister/", views.not_available, {"face": "register"}, name="register"),
 ]

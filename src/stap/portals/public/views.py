@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 FACES_NOT_YET_AVAILABLE = {
-    "duo": _("Mijn DUO zakelijk"),
     "citizen": _("Mijn STAP-budget"),
     "register": _("Scholingsregister"),
 }

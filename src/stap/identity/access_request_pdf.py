@@ -1,0 +1,160 @@
+"""The printable "Toegang Mijn DUO" form: the request as entered, to be signed and uploaded.
+
+Someone who cannot sign in yet fills in the request on a public page; this renders it as an A4
+PDF that the organisation's authorised signatory signs. The text is Dutch: the form is a
+statement to DUO. Everything the requester typed is escaped: reportlab's Paragraph reads markup.
+"""
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import translation
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import registerFont, registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from stap.core.clock import AMSTERDAM
+from stap.identity.models import AccessRequest
+from stap.identity.signed_pdf import MAX_PAGES
+
+TITLE = "Toegang Mijn DUO — aanvraag rollen"
+# Bitstream Vera ships with reportlab and, unlike Helvetica, has letters such as Ł, Ş and č.
+registerFont(TTFont("Vera", "Vera.ttf"))
+registerFont(TTFont("Vera-Bold", "VeraBd.ttf"))
+registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera", boldItalic="Vera-Bold")
+STYLES = getSampleStyleSheet()
+BODY = ParagraphStyle("Body", parent=STYLES["BodyText"], fontName="Vera")
+HEADING = ParagraphStyle("Heading", parent=STYLES["Heading3"], fontName="Vera-Bold")
+TITLE_STYLE = ParagraphStyle("FormTitle", parent=STYLES["Title"], fontName="Vera-Bold")
+REFERENCE = ParagraphStyle(
+    "Reference", parent=STYLES["Heading2"], fontName="Vera-Bold", fontSize=16, leading=20
+)
+GRID = TableStyle(  # labels in the first column
+    [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+    ]
+)
+HEADER = TableStyle(  # labels in the first row
+    [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+    ]
+)
+
+
+def access_request_pdf(request: AccessRequest, *, upload_url: str, upload_code: str) -> bytes:
+    """The request as an A4 PDF to print, sign, scan and upload at ``upload_url`` with
+    ``upload_code`` (known only to whoever made the form)."""
+    with translation.override("nl"):
+        story = _story(request, upload_url, upload_code)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=TITLE,
+        author="DUO",
+        subject=f"Kenmerk {request.reference}",
+        creator="STAP-portaal",
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+    )
+
+    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.setFont("Vera", 8)
+        canvas.drawString(2 * cm, 1.2 * cm, f"{TITLE} — kenmerk {request.reference}")
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"pagina {doc.page}")
+
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of plain text: markup in ``text`` is shown, not obeyed."""
+    return Paragraph(escape(text), style)
+
+
+def _fields(rows: list[tuple[str, str]]) -> Table:
+    table = Table([[_p(label), _p(value)] for label, value in rows], colWidths=[5 * cm, 12 * cm])
+    table.setStyle(GRID)
+    return table
+
+
+def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Flowable]:
+    persons = [["Naam", "E-mailadres", "Rollen"]] + [
+        [person.name, person.email, "\n".join(person.role_labels())]
+        for person in request.persons.all()
+    ]
+    person_table = Table(
+        [[Paragraph(escape(cell).replace("\n", "<br/>"), BODY) for cell in row] for row in persons],
+        colWidths=[5 * cm, 6 * cm, 6 * cm],
+        repeatRows=1,
+    )
+    person_table.setStyle(HEADER)
+    signature = Table(
+        [
+            [_p("Naam tekenbevoegde"), _p(request.signatory_name)],
+            [_p("Functie"), _p(request.signatory_function)],
+            [_p("Datum"), ""],
+            [_p("Plaats"), ""],
+            [_p("Handtekening"), ""],
+        ],
+        colWidths=[5 * cm, 12 * cm],
+        rowHeights=[None, None, 1 * cm, 1 * cm, 3.5 * cm],
+    )
+    signature.setStyle(GRID)
+    link = escape(upload_url, {'"': "&quot;"})
+    created = request.created_at.astimezone(AMSTERDAM)
+    return [
+        Paragraph(escape(TITLE), TITLE_STYLE),
+        _p(f"Kenmerk: {request.reference}", REFERENCE),
+        _p(f"Uploadcode: {upload_code}", REFERENCE),
+        _p(f"Aangevraagd op {created:%d-%m-%Y}. Vermeld dit kenmerk als u contact opneemt."),
+        Paragraph("Organisatie", HEADING),
+        _fields([("KvK-nummer", request.kvk_number), ("Naam", request.organisation_name)]),
+        Paragraph("Contactpersoon", HEADING),
+        _fields(
+            [
+                ("Naam", request.contact_name),
+                ("E-mailadres", request.contact_email),
+                ("Telefoonnummer", request.contact_phone),
+            ]
+        ),
+        Paragraph("Coördinator", HEADING),
+        _fields([("Naam", request.coordinator_name), ("E-mailadres", request.coordinator_email)]),
+        Paragraph("Personen en rollen", HEADING),
+        person_table,
+        Paragraph("Ondertekening", HEADING),
+        _p(
+            "Ik ben tekenbevoegd voor deze organisatie zoals ingeschreven in het Handelsregister "
+            "van de KvK. Ik vraag voor de personen hierboven de genoemde rollen in Mijn DUO aan."
+        ),
+        Spacer(1, 0.3 * cm),
+        signature,
+        Paragraph("Zo gaat u verder", HEADING),
+        _p("1. Print dit formulier."),
+        _p(
+            "2. Laat het ondertekenen door de tekenbevoegde van uw organisatie, zoals "
+            "ingeschreven in het Handelsregister van de KvK."
+        ),
+        _p(
+            "3. Scan het ondertekende formulier als PDF (of onderteken de PDF digitaal). Het "
+            f"bestand mag niet groter zijn dan 5 MB en niet meer dan {MAX_PAGES} pagina's hebben."
+        ),
+        Paragraph(f'4. Upload het bestand op <link href="{link}">{link}</link>', BODY),
+        Spacer(1, 0.3 * cm),
+        _p(
+            "DUO controleert met de hand of de ondertekenaar tekenbevoegd is voor uw organisatie. "
+            "Pas daarna behandelen we de aanvraag."
+        ),
+    ]
