@@ -4,14 +4,18 @@ makes someone a beheerder, and roles picked up with a single-use code."""
 import datetime as dt
 import io
 
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, Channel
 from stap.identity.access_requests import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     AccessRequestRefused,
     PersonAsked,
     RequestDetails,
@@ -22,6 +26,8 @@ from stap.identity.access_requests import (
     access_request_submit,
     access_request_upload_signed,
     access_roles_claim,
+    formatted_code,
+    new_code,
     normalised_code,
 )
 from stap.identity.models import (
@@ -321,3 +327,24 @@ class RequestRuleTests(TestCase):
                 details=details(persons=()), upload_page_url="https://stap.example/u/"
             )
         self.assertFalse(AccessRequest.objects.exists())
+
+
+class CodeTypingTests(SimpleTestCase):
+    @given(st.text(alphabet=CODE_ALPHABET, min_size=CODE_LENGTH, max_size=CODE_LENGTH))
+    def test_a_code_as_printed_and_typed_back_in_lower_case_is_the_same_code(
+        self, code: str
+    ) -> None:
+        self.assertEqual(normalised_code(f"  {formatted_code(code).lower()} "), code)
+
+    @given(st.text(max_size=40))
+    def test_anything_typed_normalises_without_error_to_letters_and_digits_only(
+        self, typed: str
+    ) -> None:
+        self.assertNotIn("-", normalised_code(typed))
+        self.assertFalse(any(character.isspace() for character in normalised_code(typed)))
+
+    def test_new_codes_use_only_the_alphabet_and_differ(self) -> None:
+        codes = {new_code() for _ in range(100)}
+
+        self.assertEqual(len(codes), 100)
+        self.assertTrue(all(set(code) <= set(CODE_ALPHABET) for code in codes))
