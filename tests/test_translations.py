@@ -15,10 +15,14 @@ class EnglishCatalogueTests(SimpleTestCase):
         for entry in catalogue.translated_entries():
             for placeholder in ("%(", "%s", "%d"):
                 with self.subTest(msgid=entry.msgid[:40], placeholder=placeholder):
-                    translations = (
-                        entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+                    # msgstr[0] answers the singular msgid, the other forms the plural one.
+                    pairs = (
+                        [
+                            (entry.msgid if form == 0 else entry.msgid_plural, translation)
+                            for form, translation in entry.msgstr_plural.items()
+                        ]
+                        if entry.msgid_plural
+                        else [(entry.msgid, entry.msgstr)]
                     )
-                    for translation in translations:
-                        self.assertEqual(
-                            entry.msgid.count(placeholder), translation.count(placeholder)
-                        )
+                    for source, translation in pairs:
+                        self.assertEqual(source.count(placeholder), translation.count(placeholder))
