@@ -305,7 +305,9 @@ def token_account_link(
 ) -> list[str]:
     """Move the roles of ``token_user`` to the eHerkenning identity and retire the token."""
     token_user = (
-        User.objects.select_for_update().select_related("organisation").get(pk=token_user.pk)
+        User.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=token_user.pk)
     )
     organisation = token_user.organisation
     if token_user.kind != UserKind.TOKEN or not token_user.is_active or organisation is None:
