@@ -27,8 +27,10 @@ from stap.register.services import (
     cohort_add,
     offer_register,
     provider_register,
+    recognition_record,
     training_register,
 )
+from stap.register.values import RecognitionKind
 
 ACTOR = Actor.system("demo-loader")
 
@@ -222,7 +224,20 @@ def _register(spec: ProviderSpec) -> list[Cohort]:
         name=spec.persona.company_name,
         mijn_duo_token_access=spec.persona.kvk_number in TOKEN_ACCOUNTS_BY_KVK,
     )
-    provider = provider_register(actor=ACTOR, organisation=organisation, name=spec.provider_name)
+    provider = provider_register(
+        actor=ACTOR,
+        organisation=organisation,
+        name=spec.provider_name,
+        phone="030 000 0000",
+        email=f"stap@{spec.persona.key}.example",
+        website=f"https://{spec.persona.key}.example",
+    )
+    recognition_record(
+        actor=ACTOR,
+        provider=provider,
+        kind=RecognitionKind.NRTO,
+        valid_from=clock.today() - dt.timedelta(days=2 * 365),
+    )
     cohorts = []
     today = clock.today()
     for training_spec in spec.trainings:
