@@ -10,6 +10,8 @@ import datetime as dt
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from stap.register.models import Cohort, Exclusion, Offer, Recognition
 from stap.register.values import CohortStatus, StapPermission
@@ -21,6 +23,15 @@ class NotEligible(StrEnum):
     TRAINING_EXCLUDED = "training_excluded"
     NOT_OFFERED_FOR_STAP = "not_offered_for_stap"
     NO_OPEN_COHORT = "no_open_cohort"
+
+
+EXPLANATIONS: dict[NotEligible, Promise] = {
+    NotEligible.NOT_RECOGNISED: _("de onderwijsaanbieder heeft vandaag geen geldige erkenning"),
+    NotEligible.PROVIDER_EXCLUDED: _("DUO heeft de onderwijsaanbieder uitgesloten van STAP"),
+    NotEligible.TRAINING_EXCLUDED: _("DUO heeft deze opleiding uitgesloten van STAP"),
+    NotEligible.NOT_OFFERED_FOR_STAP: _("de aanbieder biedt dit aanbod niet aan voor STAP"),
+    NotEligible.NO_OPEN_COHORT: _("er is geen startmoment met open aanmelding meer"),
+}
 
 
 def _valid_recognition(on: dt.date) -> Exists:

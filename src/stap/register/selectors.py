@@ -1,8 +1,67 @@
-from django.db.models import QuerySet
+"""Reads of the register, always scoped to the signed-in organisation: a foreign code or id
+answers like a missing one."""
+
+import uuid
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from stap.identity.models import Organisation
-from stap.register.models import Training
+from stap.register.models import Cohort, Offer, Provider, Training
 
 
 def trainings_for_organisation(*, organisation: Organisation) -> QuerySet[Training]:
     return Training.objects.filter(provider__organisation=organisation).order_by("name")
+
+
+def provider_of_organisation(*, organisation: Organisation) -> Provider | None:
+    """The organisation's onderwijsaanbieder (STAP registers one per KvK)."""
+    return (
+        Provider.objects.filter(organisation=organisation)
+        .select_related("visiting_address", "postal_address")
+        .prefetch_related("recognitions")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def trainings_with_offers(*, organisation: Organisation) -> QuerySet[Training]:
+    return trainings_for_organisation(organisation=organisation).prefetch_related(
+        Prefetch(
+            "offers",
+            queryset=Offer.objects.order_by("created_at").prefetch_related(
+                Prefetch("cohorts", queryset=Cohort.objects.order_by("start_date", "code"))
+            ),
+        ),
+        "exclusions",
+    )
+
+
+def training_for_organisation(*, organisation: Organisation, code: str) -> Training:
+    training = trainings_for_organisation(organisation=organisation).filter(code=code).first()
+    if training is None:
+        raise Http404
+    return training
+
+
+def offer_for_organisation(*, organisation: Organisation, scholings_id: uuid.UUID) -> Offer:
+    offer = (
+        Offer.objects.filter(provider__organisation=organisation, scholings_id=scholings_id)
+        .select_related("training", "address", "provider")
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    return offer
+
+
+def cohort_for_organisation(*, organisation: Organisation, cohort_id: int) -> Cohort:
+    cohort = (
+        Cohort.objects.filter(offer__provider__organisation=organisation, pk=cohort_id)
+        .select_related("offer__training")
+        .prefetch_related("prices")
+        .first()
+    )
+    if cohort is None:
+        raise Http404
+    return cohort

@@ -1,7 +1,7 @@
 from decimal import Decimal
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -49,3 +49,26 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> SafeString:
         query.urlencode(),
         label,
     )
+
+
+@register.filter
+def widget_kind(bound_field: Any) -> str:
+    """Which include renders this field: text, textarea, select, checkbox or checkboxes."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "text"
+
+
+@register.filter
+def not_eligible_text(reason: str) -> str:
+    """Why an offer cannot be chosen for STAP now, in a sentence."""
+    from stap.register.eligibility import EXPLANATIONS, NotEligible
+
+    return str(EXPLANATIONS[NotEligible(reason)])

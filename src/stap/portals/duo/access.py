@@ -54,6 +54,11 @@ class DuoContext:
         return DuoRole.BEHEERDER in self.roles
 
     @property
+    def can_register(self) -> bool:
+        """May change the STAP-scholingsregister."""
+        return bool(self.roles & {DuoRole.REGISTREREN, DuoRole.BEHEERDER})
+
+    @property
     def actor(self) -> Actor:
         if self.identity is not None:
             return self.identity.actor(Channel.PORTAL)

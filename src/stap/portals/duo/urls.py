@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stap.portals.duo import views
+from stap.portals.duo import register_views, views
 
 app_name = "duo"
 
@@ -26,5 +26,42 @@ urlpatterns = [
         "toegang-mijn-duo/<str:reference>/formulier.pdf",
         views.access_form_pdf,
         name="access_form_pdf",
+    ),
+    path("scholingsaanbod/", register_views.overview, name="register"),
+    path("scholingsaanbod/aanbieder/", register_views.provider_edit, name="register_provider"),
+    path(
+        "scholingsaanbod/opleidingen/nieuw/",
+        register_views.training_new,
+        name="register_training_new",
+    ),
+    path(
+        "scholingsaanbod/opleidingen/<str:code>/",
+        register_views.training_detail,
+        name="register_training",
+    ),
+    path(
+        "scholingsaanbod/opleidingen/<str:code>/aanbod-toevoegen/",
+        register_views.offer_new,
+        name="register_offer_new",
+    ),
+    path(
+        "scholingsaanbod/aanbod/<uuid:scholings_id>/",
+        register_views.offer_detail,
+        name="register_offer",
+    ),
+    path(
+        "scholingsaanbod/aanbod/<uuid:scholings_id>/startmoment-toevoegen/",
+        register_views.cohort_new,
+        name="register_cohort_new",
+    ),
+    path(
+        "scholingsaanbod/startmomenten/<int:cohort_id>/",
+        register_views.cohort_detail,
+        name="register_cohort",
+    ),
+    path(
+        "scholingsaanbod/startmomenten/<int:cohort_id>/status/",
+        register_views.cohort_status,
+        name="register_cohort_status",
     ),
 ]
