@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stap.portals.backoffice import duo_views, views
+from stap.portals.backoffice import duo_views, register_views, views
 
 app_name = "backoffice"
 
@@ -22,4 +22,6 @@ urlpatterns = [
         duo_views.switch_notice,
         name="switch_notice",
     ),
+    path("aanbieders/", register_views.providers, name="providers"),
+    path("aanbieders/<str:code>/", register_views.provider, name="provider"),
 ]
