@@ -1,6 +1,7 @@
 """Registering scholingsaanbod in Mijn DUO zakelijk in real Chromium, axe on every page."""
 
 import re
+from pathlib import Path
 
 from django.urls import reverse
 
@@ -12,11 +13,14 @@ from stap.demo.personas import ZUIDERLICHT
 from stap.identity.models import DuoRole
 from stap.identity.roles import role_assign
 from stap.register.models import Offer
+from stap.register.services import provider_register
 from tests import factories
 from tests.e2e.conftest import AccessibilityChecked
 from tests.e2e.test_provider_portal import persona_button
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs/formats/examples"
 
 
 def test_a_registrar_registers_a_training_with_an_offer_and_a_start_moment(
@@ -98,3 +102,42 @@ def test_a_registrar_registers_a_training_with_an_offer_and_a_start_moment(
     row = page.get_by_role("row", name=re.compile("2027-voorjaar"))
     expect(row).to_contain_text("€ 1.250,00")
     expect(row).to_contain_text("€ 1.000,00")
+
+
+def test_a_feed_with_one_bad_record_is_sent_and_its_verwerkingsverslag_read(
+    live_server: LiveServer, page: Page, axe: AccessibilityChecked
+) -> None:
+    organisation = factories.organisation(kvk_number=ZUIDERLICHT.kvk_number, name="Zuiderlicht")
+    provider_register(actor=factories.ACTOR, organisation=organisation, name="Zuiderlicht")
+    page.goto(live_server.url + reverse("duo:start"))
+    axe.check()
+    with page.expect_navigation(url=re.compile(r"/testbroker/inloggen/")):
+        page.get_by_role("button", name="Inloggen met eHerkenning").click()
+    axe.check()
+    with page.expect_navigation(url=re.compile(r"/mijn-duo-zakelijk/start/")):
+        page.get_by_role("button", name=persona_button(ZUIDERLICHT)).click()
+    axe.check()
+    role_assign(
+        actor=factories.ACTOR,
+        user=organisation.users.get(),
+        organisation=organisation,
+        role=DuoRole.REGISTREREN,
+        because="test",
+    )
+
+    page.goto(live_server.url + reverse("duo:register_feed"))
+    axe.check()
+    page.get_by_label("XML-bestand met scholingsaanbod").set_input_files(
+        str(EXAMPLES / "scholingsaanbod-met-fouten.xml")
+    )
+    with page.expect_navigation(url=re.compile(r"/scholingsaanbod/feed/[0-9]+/")):
+        page.get_by_role("button", name="Aanleveren").click()
+    axe.check()
+    expect(page.locator("#status")).to_have_text("verwerkt")
+    expect(page.get_by_role("row", name=re.compile("OPL-FOUT-NAAM")).first).to_contain_text("FOUT")
+    expect(page.get_by_role("row", name=re.compile("OPL-GOED-03")).first).to_contain_text("INFO")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Alleen fouten tonen").click()
+    axe.check()
+    expect(page.get_by_role("cell", name="INFO", exact=True)).to_have_count(0)

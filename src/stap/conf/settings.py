@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "stap.identity",
     "stap.register",
     "stap.budget",
+    "stap.bulk",
     "stap.portals.public",
     "stap.portals.provider",
     "stap.portals.duo",

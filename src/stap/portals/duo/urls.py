@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stap.portals.duo import register_views, views
+from stap.portals.duo import feed_views, register_views, views
 
 app_name = "duo"
 
@@ -28,6 +28,13 @@ urlpatterns = [
         name="access_form_pdf",
     ),
     path("scholingsaanbod/", register_views.overview, name="register"),
+    path("scholingsaanbod/feed/", feed_views.feed_upload, name="register_feed"),
+    path("scholingsaanbod/feed/<int:run_id>/", feed_views.feed_run, name="register_feed_run"),
+    path(
+        "scholingsaanbod/feed/<int:run_id>/verwerkingsverslag.csv",
+        feed_views.feed_report_csv,
+        name="register_feed_report",
+    ),
     path("scholingsaanbod/aanbieder/", register_views.provider_edit, name="register_provider"),
     path(
         "scholingsaanbod/opleidingen/nieuw/",
