@@ -100,6 +100,14 @@ class AddressForm(forms.Form):
 
 
 class ProviderForm(forms.ModelForm[Provider]):
+    website = forms.URLField(
+        label=_("Website (niet verplicht)"),
+        max_length=320,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Vul een volledig webadres in, zoals https://opleider.nl.")},
+    )
+
     class Meta:
         model = Provider
         fields = ["name", "phone", "email", "website"]
@@ -177,6 +185,7 @@ class OfferForm(forms.Form):
         label=_("Website (niet verplicht)"),
         max_length=320,
         required=False,
+        assume_scheme="https",
         error_messages={"invalid": _("Vul een volledig webadres in, zoals https://opleider.nl.")},
     )
     own_key = forms.CharField(
