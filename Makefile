@@ -52,6 +52,7 @@ messages: install
 
 benchmark: install
 	$(BIN)/python benchmarks/overview.py
+	$(BIN)/python benchmarks/register.py search
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

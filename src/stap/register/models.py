@@ -4,9 +4,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext_lazy as _
 
 from stap.identity.models import Organisation
@@ -35,6 +38,33 @@ _postcode = RegexValidator(
 _house_number = RegexValidator(
     r"^[1-9][0-9]{0,4}$", _("Een huisnummer bestaat uit 1 tot 5 cijfers.")
 )
+
+
+class OnPostgreSQL(models.Func):
+    """Its expression where the database is PostgreSQL, NULL on any other.
+
+    For a generated column that only PostgreSQL can compute, such as a ``tsvector``: SQLite (the
+    embedded default) still migrates, holds NULL there and searches the columns themselves
+    (``stap.register.search``).
+    """
+
+    template = "%(expressions)s"
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        return "NULL", []
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return super().as_sql(compiler, connection, **extra_context)
 
 
 class Address(models.Model):
@@ -92,6 +122,14 @@ class Provider(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("geregistreerd op"))
+    # The public register's full-text search (PostgreSQL; a GIN index, migration 0004). Weight B:
+    # a provider's name counts less than a training's name. Changing the type of ``name`` means
+    # dropping this column first: PostgreSQL does not alter a column a generated column uses.
+    search_document = models.GeneratedField(
+        expression=OnPostgreSQL(SearchVector("name", weight="B", config="dutch")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("onderwijsaanbieder")
@@ -140,11 +178,27 @@ class Training(models.Model):
     is_multi_year = models.BooleanField(_("meerjarig"), default=False)
     is_funded = models.BooleanField(_("bekostigd onderwijs"), default=False)
     created_at = models.DateTimeField(_("geregistreerd op"))
+    # The public register's full-text search (PostgreSQL; a GIN index, migration 0004): the names
+    # weigh most (A), the description least (C). Stored, so that ranking a broad query does not
+    # parse every description again. Changing the type of these columns means dropping this
+    # column first: PostgreSQL does not alter a column a generated column uses.
+    search_document = models.GeneratedField(
+        expression=OnPostgreSQL(
+            SearchVector("name", "short_name", weight="A", config="dutch")
+            + SearchVector("description", weight="C", config="dutch")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("opleiding")
         verbose_name_plural = _("opleidingen")
         ordering = ["name"]
+        indexes = [
+            # The public register lists offers by training name when no words are searched.
+            models.Index(fields=["name", "id"], name="training_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "own_key"],

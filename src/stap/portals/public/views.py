@@ -5,7 +5,6 @@ from django.views.decorators.http import require_safe
 
 FACES_NOT_YET_AVAILABLE = {
     "citizen": _("Mijn STAP-budget"),
-    "register": _("Scholingsregister"),
 }
 
 
