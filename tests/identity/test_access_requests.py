@@ -2,14 +2,12 @@
 makes someone a beheerder, and roles picked up with a single-use code."""
 
 import datetime as dt
-import io
 
 from django.test import SimpleTestCase, TestCase
 
 import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
-from pypdf import PdfWriter
 
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, Channel
@@ -41,6 +39,7 @@ from stap.identity.signed_pdf import SignedPdfRefused
 from stap.identity.signin import EHerkenningIdentity
 from tests import factories
 from tests.mailbox import queued_emails
+from tests.pdfs import blank_pdf
 
 MOMENT = dt.datetime(2026, 11, 2, 11, 0, tzinfo=dt.UTC)
 FIRST = Actor(kind=ActorKind.STAFF, identifier="duo.eerste", channel=Channel.BACKOFFICE)
@@ -70,14 +69,6 @@ def details(
             ),
         ),
     )
-
-
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def identity(kvk_number: str = "90000021", pseudonym: str = "ps-daan") -> EHerkenningIdentity:

@@ -1,7 +1,6 @@
 """The DUO screens of the backoffice: "Toegang Mijn DUO" requests and the switch notice."""
 
 import datetime as dt
-import io
 
 from django.core.cache import cache
 from django.test import Client, TestCase
@@ -9,7 +8,6 @@ from django.urls import reverse
 
 import time_machine
 from django_otp import DEVICE_ID_SESSION_KEY
-from pypdf import PdfWriter
 
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, AuditEntry, Channel
@@ -33,6 +31,7 @@ from stap.identity.roles import roles_of
 from stap.identity.services import staff_user_create
 from tests import factories
 from tests.mailbox import queued_emails
+from tests.pdfs import blank_pdf
 
 PASSWORD = "een-lang-genoeg-wachtwoord"
 MOMENT = dt.datetime(2026, 11, 2, 11, 0, tzinfo=dt.UTC)
@@ -75,14 +74,6 @@ def details(*persons: PersonAsked, kvk_number: str = KVK) -> RequestDetails:
             ),
         ),
     )
-
-
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def form_request(*, signed: bool = True, kvk_number: str = KVK) -> AccessRequest:

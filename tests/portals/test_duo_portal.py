@@ -2,7 +2,6 @@
 the Toegang Mijn DUO request and linking a token account to eHerkenning."""
 
 import datetime as dt
-import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +11,6 @@ from django.urls import reverse
 
 import pyotp
 import time_machine
-from pypdf import PdfWriter
 
 from stap.core.models import AuditEntry
 from stap.demo.personas import MIJN_DUO
@@ -21,6 +19,7 @@ from stap.identity.roles import roles_of
 from stap.identity.token_accounts import switch_notice_send
 from tests import factories
 from tests.identity.eherkenning_flow import EHerkenningBrowser, form_data, sp_host
+from tests.pdfs import blank_pdf
 from tests.signin import sign_in_provider
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -242,14 +241,6 @@ REQUEST_FIELDS = {
     "signatory_name": "Chaima Bakker",
     "signatory_function": "Bestuurder",
 }
-
-
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 class AccessRequestPageTests(TestCase):

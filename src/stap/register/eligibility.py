@@ -25,12 +25,14 @@ class NotEligible(StrEnum):
     NO_OPEN_COHORT = "no_open_cohort"
 
 
+# For providers and staff: why an offer cannot be chosen, as a clause after "because". The public
+# register words these for citizens (portals/public/register_views.py).
 EXPLANATIONS: dict[NotEligible, Promise] = {
-    NotEligible.NOT_RECOGNISED: _("de onderwijsaanbieder heeft vandaag geen geldige erkenning"),
-    NotEligible.PROVIDER_EXCLUDED: _("DUO heeft de onderwijsaanbieder uitgesloten van STAP"),
-    NotEligible.TRAINING_EXCLUDED: _("DUO heeft deze opleiding uitgesloten van STAP"),
-    NotEligible.NOT_OFFERED_FOR_STAP: _("de aanbieder biedt dit aanbod niet aan voor STAP"),
-    NotEligible.NO_OPEN_COHORT: _("er is geen startmoment met open aanmelding meer"),
+    NotEligible.NOT_RECOGNISED: _("de aanbieder heeft vandaag geen geldige erkenning"),
+    NotEligible.PROVIDER_EXCLUDED: _("de aanbieder is uitgesloten"),
+    NotEligible.TRAINING_EXCLUDED: _("de opleiding is uitgesloten"),
+    NotEligible.NOT_OFFERED_FOR_STAP: _("de aanbieder biedt dit niet aan voor STAP"),
+    NotEligible.NO_OPEN_COHORT: _("er is geen open cohort waarin iemand nog kan beginnen"),
 }
 
 

@@ -64,11 +64,3 @@ def widget_kind(bound_field: Any) -> str:
     if isinstance(widget, forms.Textarea):
         return "textarea"
     return "text"
-
-
-@register.filter
-def not_eligible_text(reason: str) -> str:
-    """Why an offer cannot be chosen for STAP now, in a sentence."""
-    from stap.register.eligibility import EXPLANATIONS, NotEligible
-
-    return str(EXPLANATIONS[NotEligible(reason)])

@@ -20,7 +20,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stap.core import clock
@@ -35,7 +34,7 @@ from stap.portals.backoffice.register_forms import (
     RecognitionForm,
 )
 from stap.portals.backoffice.views import staff_actor
-from stap.register.eligibility import NotEligible, offer_eligibility
+from stap.register.eligibility import EXPLANATIONS, NotEligible, offer_eligibility
 from stap.register.models import Exclusion, Offer, Provider, Recognition, Training
 from stap.register.services import (
     RegisterRuleBroken,
@@ -52,23 +51,13 @@ EXCLUDE_PROVIDER = "aanbieder-uitsluiten"
 EXCLUDE_TRAINING = "opleiding-uitsluiten"
 LIFT = "uitsluiting-opheffen"
 
-NOT_ELIGIBLE_TEXT = {
-    NotEligible.NOT_RECOGNISED: gettext_lazy("de aanbieder heeft vandaag geen geldige erkenning"),
-    NotEligible.PROVIDER_EXCLUDED: gettext_lazy("de aanbieder is uitgesloten"),
-    NotEligible.TRAINING_EXCLUDED: gettext_lazy("de opleiding is uitgesloten"),
-    NotEligible.NOT_OFFERED_FOR_STAP: gettext_lazy("de aanbieder biedt dit niet aan voor STAP"),
-    NotEligible.NO_OPEN_COHORT: gettext_lazy(
-        "er is geen open cohort waarin iemand nog kan beginnen"
-    ),
-}
-
 
 def eligibility_text(reasons: list[NotEligible]) -> str:
     """``offer_eligibility``'s answer in Dutch, for staff."""
     if not reasons:
         return _("Kan worden gekozen voor het STAP-budget.")
     return _("Kan niet worden gekozen: %(reasons)s.") % {
-        "reasons": "; ".join(str(NOT_ELIGIBLE_TEXT[reason]) for reason in reasons)
+        "reasons": "; ".join(str(EXPLANATIONS[reason]) for reason in reasons)
     }
 
 

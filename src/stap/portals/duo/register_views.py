@@ -23,7 +23,7 @@ from stap.portals.duo.register_forms import (
     ProviderForm,
     TrainingForm,
 )
-from stap.register.eligibility import offer_eligibility
+from stap.register.eligibility import EXPLANATIONS, offer_eligibility
 from stap.register.models import Cohort, Offer, Provider, Training
 from stap.register.selectors import (
     cohort_for_organisation,
@@ -269,7 +269,7 @@ def offer_detail(request: HttpRequest, duo: DuoContext, scholings_id: uuid.UUID)
         training=offer.training,
         offer=offer,
         cohorts=offer.cohorts.order_by("start_date", "code"),
-        reasons=offer_eligibility(offer, on=clock.today()),
+        reasons=[EXPLANATIONS[reason] for reason in offer_eligibility(offer, on=clock.today())],
     )
 
 

@@ -5,10 +5,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -57,6 +56,7 @@ from stap.portals.duo.forms import (
     SignedFormUploadForm,
     TokenSignInForm,
 )
+from stap.portals.sessions import session_extended
 
 ENROLMENT_SESSION_KEY = "stap.duo.enrolment"
 FORM_CODES_SESSION_KEY = "stap.duo.form_codes"
@@ -376,13 +376,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_POST
 @duo_required
 def extend_session(request: HttpRequest, duo: DuoContext) -> HttpResponse:
-    request.session.modified = True
-    if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"extended": True})
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("duo:home")
+    return session_extended(request, fallback="duo:home")
 
 
 # The public "Toegang Mijn DUO" form, for organisations that cannot sign in yet.

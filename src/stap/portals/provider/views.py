@@ -4,10 +4,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from stap.budget.selectors import (
@@ -25,6 +24,7 @@ from stap.identity.signin import (
     provider_required,
 )
 from stap.portals.provider.forms import GrantedApplicationFilterForm
+from stap.portals.sessions import session_extended
 from stap.register.selectors import trainings_for_organisation
 
 SERVICE = "opleidersportaal"
@@ -178,10 +178,4 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @signed_in_provider
 def extend_session(request: HttpRequest, provider: ProviderContext) -> HttpResponse:
     """Any request renews the session; this one exists so the expiry warning can ask for it."""
-    request.session.modified = True
-    if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"extended": True})
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("provider:overview")
+    return session_extended(request, fallback="provider:overview")
