@@ -48,6 +48,7 @@ class UserKind(models.TextChoices):
 class StaffRole(models.TextChoices):
     UWV = "uwv", _("UWV-medewerker")
     DUO = "duo", _("DUO-medewerker")
+    RECOGNISER = "erkenner", _("medewerker van een erkennende organisatie")
 
 
 class User(AbstractBaseUser, PermissionsMixin):

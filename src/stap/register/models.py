@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -474,6 +475,52 @@ class Recognition(models.Model):
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class Recogniser(models.Model):
+    """A staff member of a recognising body (NRTO, Cedeo, a sector body…). In the backoffice they
+    record and end recognitions of their own body, and do nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="recogniser",
+        verbose_name=_("gebruiker"),
+    )
+    kind = models.CharField(_("soort erkenning"), max_length=8, choices=RecognitionKind.choices)
+    body = models.CharField(
+        _("erkennende organisatie"),
+        max_length=200,
+        blank=True,
+        help_text=_("Verplicht bij een brancheorganisatie."),
+    )
+    appointed_at = models.DateTimeField(_("aangewezen op"))
+    appointed_by = models.CharField(_("aangewezen door"), max_length=200)
+
+    class Meta:
+        verbose_name = _("medewerker van een erkennende organisatie")
+        verbose_name_plural = _("medewerkers van erkennende organisaties")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="SECTOR") | ~models.Q(body=""),
+                name="recogniser_sector_names_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.kind == RecognitionKind.SECTOR and not self.body.strip():
+            raise ValidationError(
+                {"body": _("Vul de naam van de brancheorganisatie in die de erkenning geeft.")}
+            )
+
+    def recognises(self, recognition: Recognition) -> bool:
+        """Whether this body gave the recognition, so may end it."""
+        return recognition.kind == self.kind and (
+            self.kind != RecognitionKind.SECTOR or recognition.body == self.body
+        )
 
 
 class Exclusion(models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
 from stap.core.errors import DomainError
-from stap.identity.models import Organisation
+from stap.identity.models import Organisation, StaffRole, User, UserKind
 from stap.register.models import (
     Address,
     Cohort,
@@ -27,6 +27,7 @@ from stap.register.models import (
     Offer,
     Provider,
     Recognition,
+    Recogniser,
     Training,
 )
 from stap.register.values import (
@@ -515,6 +516,33 @@ def recognition_end(*, actor: Actor, recognition: Recognition, valid_until: dt.d
         _kvk(recognition.provider),
     )
     return recognition
+
+
+@transaction.atomic
+def recogniser_appoint(
+    *, actor: Actor, user: User, kind: RecognitionKind, body: str = ""
+) -> Recogniser:
+    """Let a staff account of a recognising body record and end that body's recognitions."""
+    if user.kind != UserKind.STAFF or user.staff_role != StaffRole.RECOGNISER:
+        raise RegisterRuleBroken(
+            _("Alleen een medewerker van een erkennende organisatie kan worden aangewezen.")
+        )
+    recogniser = Recogniser(
+        user=user,
+        kind=kind,
+        body=body.strip(),
+        appointed_at=clock.now(),
+        appointed_by=actor.identifier,
+    )
+    recogniser.full_clean()
+    recogniser.save()
+    audit_record(
+        actor=actor,
+        action="register.recogniser_appointed",
+        target=recogniser,
+        after={"user": user.username, "kind": kind, "body": recogniser.body},
+    )
+    return recogniser
 
 
 @transaction.atomic
