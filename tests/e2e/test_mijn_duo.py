@@ -6,6 +6,7 @@ Every page is checked with axe; the token sign-in is done with the keyboard only
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.urls import reverse
 
@@ -19,7 +20,14 @@ from stap.core.audit import Actor
 from stap.core.models import ActorKind, Channel
 from stap.demo.personas import LEERHUIS, ZUIDERLICHT
 from stap.identity.access_requests import access_request_check
-from stap.identity.models import AccessRequest, DuoRole, Organisation, StaffRole, SwitchNotice
+from stap.identity.models import (
+    AccessRequest,
+    DuoRole,
+    Organisation,
+    StaffRole,
+    SwitchNotice,
+    User,
+)
 from stap.identity.roles import roles_of
 from stap.identity.services import staff_user_create
 from stap.identity.token_accounts import switch_notice_send
@@ -185,11 +193,19 @@ def test_a_token_user_links_their_account_to_eherkenning_and_keeps_their_roles(
 
 
 def sign_in_staff(
-    page: Page, axe: AccessibilityChecked, live_server: LiveServer, username: str
+    page: Page,
+    axe: AccessibilityChecked,
+    live_server: LiveServer,
+    username: str,
+    *,
+    role: StaffRole = StaffRole.DUO,
+    before: Callable[[User], object] = lambda _user: None,
 ) -> None:
-    _staff, device = staff_user_create(
-        actor=factories.ACTOR, username=username, role=StaffRole.DUO, password=STAFF_PASSWORD
+    """Through the backoffice sign-in page; ``before`` prepares the new account first."""
+    staff, device = staff_user_create(
+        actor=factories.ACTOR, username=username, role=role, password=STAFF_PASSWORD
     )
+    before(staff)
     page.goto(live_server.url + reverse("backoffice:login"))
     axe.check()
     page.get_by_label("Gebruikersnaam").fill(username)

@@ -4,6 +4,7 @@ exclude a provider or a training and lift the exclusion again."""
 import datetime as dt
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http.response import HttpResponseBase
 from django.test import TestCase
 from django.urls import reverse
@@ -13,7 +14,12 @@ import time_machine
 from stap.core.models import AuditEntry
 from stap.identity.models import StaffRole
 from stap.register.models import Exclusion, Offer, Recognition
-from stap.register.services import exclusion_lift, recognition_record
+from stap.register.services import (
+    RegisterRuleBroken,
+    exclusion_lift,
+    recogniser_appoint,
+    recognition_record,
+)
 from stap.register.values import RecognitionKind
 from tests import factories
 from tests.portals.test_backoffice_duo import sign_in_staff, staff
@@ -350,3 +356,148 @@ class ExclusionTests(RegisterScreenTestCase):
         self.assertContains(response, "Deze uitsluiting is al opgeheven.", status_code=400)
         exclusion.refresh_from_db()
         self.assertEqual(exclusion.lift_reason, "Opgelost.")
+
+
+class RecognisingBodyTests(RegisterScreenTestCase):
+    """A recognising body's staff record and end their own body's recognitions, and nothing else."""
+
+    def sign_in_recogniser(
+        self, kind: RecognitionKind = RecognitionKind.CEDEO, body: str = ""
+    ) -> None:
+        user = staff("cedeo.anna", StaffRole.RECOGNISER)
+        recogniser_appoint(actor=factories.ACTOR, user=user, kind=kind, body=body)
+        sign_in_staff(self.client, user)
+
+    def test_they_land_on_the_register_and_cannot_open_the_rest_of_the_backoffice(self) -> None:
+        self.sign_in_recogniser()
+
+        home = self.client.get(reverse("backoffice:home"))
+        page = self.client.get(reverse("backoffice:providers"))
+
+        self.assertRedirects(home, reverse("backoffice:providers"))
+        self.assertContains(page, f'href="{self.url}"')
+        self.assertNotContains(page, reverse("backoffice:applications"))
+        for name in ("organisations", "applications", "access_requests"):
+            with self.subTest(name):
+                self.assertEqual(self.client.get(reverse(f"backoffice:{name}")).status_code, 403)
+
+    def test_a_recogniser_account_not_appointed_to_a_body_may_do_nothing(self) -> None:
+        sign_in_staff(self.client, staff("nog.niemand", StaffRole.RECOGNISER))
+
+        self.assertEqual(self.client.get(reverse("backoffice:providers")).status_code, 403)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+
+    def test_they_record_a_recognition_of_their_own_kind_whatever_the_form_says(self) -> None:
+        self.sign_in_recogniser()
+
+        response = self.client.post(
+            self.url,
+            {
+                "action": "erkenning-vastleggen",
+                "erkenning-vastleggen-kind": "NRTO",
+                "erkenning-vastleggen-valid_from": "2026-11-01",
+            },
+            follow=True,
+        )
+
+        self.assertRedirects(response, self.url)
+        recognition = Recognition.objects.get(recorded_by="cedeo.anna")
+        self.assertEqual(recognition.kind, RecognitionKind.CEDEO)
+        self.assertContains(response, "De erkenning (Cedeo-erkenning) is vastgelegd.")
+
+    def test_a_sector_body_records_under_its_own_name(self) -> None:
+        self.sign_in_recogniser(RecognitionKind.SECTOR, "Bouwend Nederland")
+
+        self.client.post(
+            self.url,
+            {
+                "action": "erkenning-vastleggen",
+                "erkenning-vastleggen-body": "Een andere branche",
+                "erkenning-vastleggen-valid_from": "2026-11-01",
+            },
+        )
+
+        self.assertEqual(
+            Recognition.objects.get(recorded_by="cedeo.anna").body, "Bouwend Nederland"
+        )
+
+    def test_they_end_their_own_recognition_but_not_another_bodys(self) -> None:
+        own = recognition_record(
+            actor=factories.ACTOR,
+            provider=self.provider,
+            kind=RecognitionKind.CEDEO,
+            valid_from=dt.date(2026, 1, 1),
+        )
+        self.sign_in_recogniser()
+
+        page = self.client.get(self.url)
+        refused = self.client.post(
+            self.url,
+            {
+                "action": "erkenning-beeindigen",
+                "item": str(self.recognition.pk),
+                f"erkenning-beeindigen-{self.recognition.pk}-valid_until": "2026-11-01",
+            },
+        )
+        ended = self.client.post(
+            self.url,
+            {
+                "action": "erkenning-beeindigen",
+                "item": str(own.pk),
+                f"erkenning-beeindigen-{own.pk}-valid_until": "2026-11-01",
+            },
+        )
+
+        self.assertNotContains(page, f'name="item" value="{self.recognition.pk}"')
+        self.assertContains(page, f'name="item" value="{own.pk}"')
+        self.assertEqual(refused.status_code, 400)
+        self.recognition.refresh_from_db()
+        self.assertIsNone(self.recognition.valid_until)
+        self.assertEqual(ended.status_code, 302)
+        own.refresh_from_db()
+        self.assertEqual(own.valid_until, dt.date(2026, 11, 1))
+
+    def test_they_cannot_exclude_and_see_no_exclusion_forms(self) -> None:
+        self.sign_in_recogniser()
+
+        page = self.client.get(self.url)
+        response = self.client.post(
+            self.url,
+            {
+                "action": "aanbieder-uitsluiten",
+                "aanbieder-uitsluiten-reason": "Fraude",
+                "aanbieder-uitsluiten-starts_on": "2026-11-02",
+            },
+        )
+
+        self.assertNotContains(page, "aanbieder-uitsluiten")
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Exclusion.objects.exists())
+
+
+class RecogniserAppointTests(TestCase):
+    def test_only_a_recognising_body_account_can_be_appointed(self) -> None:
+        with self.assertRaises(RegisterRuleBroken):
+            recogniser_appoint(
+                actor=factories.ACTOR,
+                user=staff("duo.iemand"),
+                kind=RecognitionKind.NRTO,
+            )
+
+    def test_a_sector_body_must_be_named(self) -> None:
+        with self.assertRaises(ValidationError) as raised:
+            recogniser_appoint(
+                actor=factories.ACTOR,
+                user=staff("branche.jan", StaffRole.RECOGNISER),
+                kind=RecognitionKind.SECTOR,
+            )
+
+        self.assertIn("body", raised.exception.message_dict)
+
+    def test_the_appointment_is_audited(self) -> None:
+        user = staff("nrto.piet", StaffRole.RECOGNISER)
+
+        recogniser_appoint(actor=factories.ACTOR, user=user, kind=RecognitionKind.NRTO)
+
+        entry = AuditEntry.objects.get(action="register.recogniser_appointed")
+        self.assertEqual(entry.after, {"user": "nrto.piet", "kind": "NRTO", "body": ""})

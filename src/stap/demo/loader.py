@@ -27,6 +27,7 @@ from stap.register.services import (
     cohort_add,
     offer_register,
     provider_register,
+    recogniser_appoint,
     recognition_record,
     training_register,
 )
@@ -85,6 +86,7 @@ STAFF_PASSWORDS = {
     "uwv.demo": "uwv-demo-wachtwoord",
     "duo.demo": "duo-demo-wachtwoord",
     "duo.collega": "duo-collega-wachtwoord",
+    "cedeo.demo": "cedeo-demo-wachtwoord",
 }
 
 
@@ -295,15 +297,18 @@ def _staff(report: Callable[[str], None]) -> None:
         ("uwv.demo", StaffRole.UWV),
         ("duo.demo", StaffRole.DUO),
         ("duo.collega", StaffRole.DUO),  # a second DUO member, for the four-eyes steps
+        ("cedeo.demo", StaffRole.RECOGNISER),
     ):
         if User.objects.filter(username=username).exists():
             continue
-        staff_user_create(
+        user, _device = staff_user_create(
             actor=ACTOR,
             username=username,
             role=role,
             password=STAFF_PASSWORDS[username],
         )
+        if role == StaffRole.RECOGNISER:
+            recogniser_appoint(actor=ACTOR, user=user, kind=RecognitionKind.CEDEO)
         report(f"  staff account {username}")
 
 

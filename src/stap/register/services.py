@@ -26,8 +26,8 @@ from stap.register.models import (
     Exclusion,
     Offer,
     Provider,
-    Recognition,
     Recogniser,
+    Recognition,
     Training,
 )
 from stap.register.values import (

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0002_mijn_duo'),
+        ("identity", "0002_mijn_duo"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='staff_role',
-            field=models.CharField(blank=True, choices=[('uwv', 'UWV-medewerker'), ('duo', 'DUO-medewerker'), ('erkenner', 'medewerker van een erkennende organisatie')], max_length=8, verbose_name='rol'),
+            model_name="user",
+            name="staff_role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("uwv", "UWV-medewerker"),
+                    ("duo", "DUO-medewerker"),
+                    ("erkenner", "medewerker van een erkennende organisatie"),
+                ],
+                max_length=8,
+                verbose_name="rol",
+            ),
         ),
     ]

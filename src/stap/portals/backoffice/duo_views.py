@@ -5,16 +5,12 @@ decide: a refused action (four eyes, a missing note, a request already decided) 
 message on the form.
 """
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -45,23 +41,13 @@ from stap.portals.backoffice.duo_forms import (
     AccessRequestRejectForm,
     SwitchNoticeForm,
 )
-from stap.portals.backoffice.views import staff_actor, staff_required
+from stap.portals.backoffice.views import staff_actor, staff_with_role
 
 S = AccessRequestStatus
 CHECK, APPROVE, REJECT = "controleren", "goedkeuren", "afwijzen"
 
 
-def duo_staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Staff who signed in with both factors (else to the sign-in page) and work for DUO (else
-    403)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, staff: User, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if staff.staff_role != StaffRole.DUO:
-            raise PermissionDenied
-        return view(request, staff, *args, **kwargs)
-
-    return staff_required(wrapper)
+duo_staff_required = staff_with_role(StaffRole.DUO)
 
 
 @require_safe

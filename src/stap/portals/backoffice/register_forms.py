@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 from stap.core import clock
 from stap.portals.backoffice.duo_forms import DateInput
-from stap.register.models import Recognition
+from stap.register.models import Recogniser, Recognition
 from stap.register.values import RecognitionKind
 
 REASON_MAX_LENGTH = 1000
@@ -96,6 +96,13 @@ class RecognitionForm(forms.Form):
         required=False,
         help_text=_("Niet verplicht. Laat leeg als de erkenning geen einddatum heeft."),
     )
+
+    def __init__(self, *args: Any, recogniser: Recogniser | None = None, **kwargs: Any) -> None:
+        """A recognising body records only its own kind of recognition, under its own name."""
+        super().__init__(*args, **kwargs)
+        if recogniser is not None:
+            del self.fields["kind"]
+            del self.fields["body"]
 
 
 class RecognitionEndForm(forms.Form):

@@ -1,8 +1,10 @@
-"""The Scholingsregister screens of the backoffice, for DUO staff only.
+"""The Scholingsregister screens of the backoffice, for DUO staff and recognising bodies.
 
-Recognitions are recorded here by DUO staff, never by the provider. DUO staff exclude a provider or
-one of its trainings with a reason and a date (today by default: from then on no new application
-can choose its offers) and lift an exclusion with a reason. Every action is its own form; the
+Recognitions are recorded here by DUO staff or by the recognising body, never by the provider; a
+recognising body's staff see the providers and their recognitions, and record and end only
+recognitions of their own body. DUO staff exclude a provider or one of its trainings with a reason
+and a date (today by default: from then on no new application can choose its offers) and lift an
+exclusion with a reason. Every action is its own form; the
 services and the register's model rules decide, and a refusal comes back on the form's field.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -24,8 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from stap.core import clock
 from stap.core.audit import Actor
-from stap.identity.models import User
-from stap.portals.backoffice.duo_views import duo_staff_required
+from stap.identity.models import StaffRole, User
 from stap.portals.backoffice.register_forms import (
     ExclusionForm,
     ExclusionLiftForm,
@@ -33,9 +34,9 @@ from stap.portals.backoffice.register_forms import (
     RecognitionEndForm,
     RecognitionForm,
 )
-from stap.portals.backoffice.views import staff_actor
+from stap.portals.backoffice.views import staff_actor, staff_with_role
 from stap.register.eligibility import EXPLANATIONS, NotEligible, offer_eligibility
-from stap.register.models import Exclusion, Offer, Provider, Recognition, Training
+from stap.register.models import Exclusion, Offer, Provider, Recogniser, Recognition, Training
 from stap.register.services import (
     RegisterRuleBroken,
     exclusion_add,
@@ -50,6 +51,19 @@ END = "erkenning-beeindigen"
 EXCLUDE_PROVIDER = "aanbieder-uitsluiten"
 EXCLUDE_TRAINING = "opleiding-uitsluiten"
 LIFT = "uitsluiting-opheffen"
+
+register_staff_required = staff_with_role(StaffRole.DUO, StaffRole.RECOGNISER)
+
+
+def _recogniser(staff: User) -> Recogniser | None:
+    """``None`` for DUO staff, who may do everything here; the body a recogniser works for. A
+    recognising body's account that was never appointed to a body may do nothing."""
+    if staff.staff_role == StaffRole.DUO:
+        return None
+    recogniser = Recogniser.objects.filter(user=staff).first()
+    if recogniser is None:
+        raise PermissionDenied
+    return recogniser
 
 
 def eligibility_text(reasons: list[NotEligible]) -> str:
@@ -76,8 +90,9 @@ def _excluded(on: dt.date) -> Exists:
 
 
 @require_safe
-@duo_staff_required
+@register_staff_required
 def providers(request: HttpRequest, staff: User) -> HttpResponse:
+    _recogniser(staff)
     form = ProviderSearchForm(request.GET)
     query = form.query()
     today = clock.today()
@@ -105,6 +120,7 @@ def providers(request: HttpRequest, staff: User) -> HttpResponse:
 class RecognitionRow:
     recognition: Recognition
     valid_today: bool
+    ended: bool
     end_form: forms.Form | None
 
 
@@ -158,19 +174,26 @@ def _provider_exclusions(provider: Provider) -> QuerySet[Exclusion]:
 
 
 def _bind(
-    request: HttpRequest, provider: Provider, action: str, item: str
+    request: HttpRequest,
+    provider: Provider,
+    action: str,
+    item: str,
+    recogniser: Recogniser | None,
 ) -> tuple[forms.Form, Run] | None:
     """The posted form and what it does; ``None`` for an action this page does not know. Only
-    the provider's own recognitions, trainings and exclusions can be acted on."""
+    the provider's own recognitions, trainings and exclusions can be acted on, and a recognising
+    body only records and ends its own recognitions."""
     data, prefix, pk = request.POST, _prefix(action, item), _pk(item)
+    if recogniser is not None and action not in (RECORD, END):
+        raise PermissionDenied
     if action == RECORD and not item:
 
         def record(actor: Actor, values: dict[str, Any]) -> str:
             recognition = recognition_record(
                 actor=actor,
                 provider=provider,
-                kind=RecognitionKind(values["kind"]),
-                body=values["body"],
+                kind=RecognitionKind(recogniser.kind if recogniser else values["kind"]),
+                body=recogniser.body if recogniser else values["body"],
                 valid_from=values["valid_from"],
                 valid_until=values["valid_until"],
             )
@@ -178,10 +201,10 @@ def _bind(
                 "kind": recognition.get_kind_display()
             }
 
-        return RecognitionForm(data, prefix=prefix), record
+        return RecognitionForm(data, prefix=prefix, recogniser=recogniser), record
     if action == END and pk is not None:
         recognition = provider.recognitions.filter(pk=pk).first()
-        if recognition is not None:
+        if recognition is not None and (recogniser is None or recogniser.recognises(recognition)):
 
             def end(actor: Actor, values: dict[str, Any]) -> str:
                 ended = recognition_end(
@@ -251,13 +274,14 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@duo_staff_required
+@register_staff_required
 def provider(request: HttpRequest, staff: User, code: str) -> HttpResponse:
+    recogniser = _recogniser(staff)
     subject = get_object_or_404(Provider.objects.select_related("organisation"), code=code)
     posted = None
     if request.method == "POST":
         action, target = request.POST.get("action", ""), request.POST.get("item", "")
-        bound = _bind(request, subject, action, target)
+        bound = _bind(request, subject, action, target, recogniser)
         if bound is None:
             messages.error(request, _("Deze actie kan op deze pagina niet. Probeer het opnieuw."))
         else:
@@ -273,7 +297,7 @@ def provider(request: HttpRequest, staff: User, code: str) -> HttpResponse:
                     messages.success(request, success)
                     return redirect("backoffice:provider", code=subject.code)
             posted = Posted(action, target, form)
-    context = _provider_context(subject, posted)
+    context = _provider_context(subject, posted, recogniser)
     context["staff"] = staff
     return render(
         request,
@@ -283,7 +307,9 @@ def provider(request: HttpRequest, staff: User, code: str) -> HttpResponse:
     )
 
 
-def _provider_context(provider: Provider, posted: Posted | None) -> dict[str, Any]:
+def _provider_context(
+    provider: Provider, posted: Posted | None, recogniser: Recogniser | None
+) -> dict[str, Any]:
     today = clock.today()
 
     def bound(action: str, item: str = "") -> forms.Form | None:
@@ -293,18 +319,40 @@ def _provider_context(provider: Provider, posted: Posted | None) -> dict[str, An
         form = bound(action, item)
         return factory(prefix=_prefix(action, item)) if form is None else form
 
+    def may_end(recognition: Recognition) -> bool:
+        if recogniser is not None and not recogniser.recognises(recognition):
+            return False
+        return (
+            recognition.valid_until is None
+            or recognition.valid_until >= today
+            or bound(END, str(recognition.pk)) is not None
+        )
+
     recognitions = [
         RecognitionRow(
             recognition=recognition,
             valid_today=recognition.is_valid_on(today),
+            ended=recognition.valid_until is not None and recognition.valid_until < today,
             end_form=form_for(RecognitionEndForm, END, str(recognition.pk))
-            if recognition.valid_until is None
-            or recognition.valid_until >= today
-            or bound(END, str(recognition.pk))
+            if may_end(recognition)
             else None,
         )
         for recognition in provider.recognitions.order_by("-valid_from", "-id")
     ]
+    record_form = bound(RECORD)
+    if record_form is None:
+        record_form = RecognitionForm(prefix=RECORD, recogniser=recogniser)
+    if recogniser is not None:
+        return {
+            "provider": provider,
+            "today": today,
+            "recogniser": recogniser,
+            "recognised_today": any(row.valid_today for row in recognitions),
+            "recognitions": recognitions,
+            "record_form": record_form,
+            "unshown_form": None,
+            "actions": {"record": RECORD, "end": END},
+        }
     exclusions = list(_provider_exclusions(provider).select_related("training"))
     open_exclusions = {
         (exclusion.provider_id, exclusion.training_id): exclusion
@@ -341,7 +389,6 @@ def _provider_context(provider: Provider, posted: Posted | None) -> dict[str, An
     if provider_exclusion is None and exclude_form is None:
         exclude_form = form_for(ExclusionForm, EXCLUDE_PROVIDER)
     lift_form = lift_form_for(provider_exclusion)
-    record_form = form_for(RecognitionForm, RECORD)
     shown = [record_form, exclude_form, lift_form]
     shown += [row.end_form for row in recognitions]
     shown += [form for row in trainings for form in (row.exclude_form, row.lift_form)]

@@ -1,11 +1,12 @@
-"""The backoffice for UWV and DUO staff: password plus TOTP, then organisations and applications."""
+"""The backoffice for UWV and DUO staff, and for the staff of recognising bodies: password plus
+TOTP, then what their role allows."""
 
 import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import login, logout
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from django_otp import login as otp_login
 from stap.budget.models import Application
 from stap.core.audit import Actor, audit_record
 from stap.core.models import ActorKind, Channel
-from stap.identity.models import Organisation, User, UserKind
+from stap.identity.models import Organisation, StaffRole, User, UserKind
 from stap.portals.backoffice.forms import StaffSignInForm
 
 
@@ -30,22 +31,35 @@ def staff_actor(user: User, channel: Channel = Channel.BACKOFFICE) -> Actor:
     return Actor(kind=ActorKind.STAFF, identifier=user.username, channel=channel)
 
 
-def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Deny by default: staff who signed in with both password and second factor."""
+View = Callable[..., HttpResponseBase]
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        if not (
-            isinstance(user, User)
-            and user.kind == UserKind.STAFF
-            and user.is_active
-            and user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's middleware
-        ):
-            return redirect("backoffice:login")
-        return view(request, user, *args, **kwargs)
 
-    return wrapper
+def staff_with_role(*roles: StaffRole) -> Callable[[View], View]:
+    """Deny by default: staff who signed in with both password and second factor (else to the
+    sign-in page) and hold one of ``roles`` (else 403)."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user = request.user
+            if not (
+                isinstance(user, User)
+                and user.kind == UserKind.STAFF
+                and user.is_active
+                and user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's middleware
+            ):
+                return redirect("backoffice:login")
+            if user.staff_role not in roles:
+                raise PermissionDenied
+            return view(request, user, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# UWV and DUO staff; a recognising body's staff only reach the recognitions in the register.
+staff_required = staff_with_role(StaffRole.UWV, StaffRole.DUO)
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,8 +101,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@staff_required
+@staff_with_role(*StaffRole)
 def home(request: HttpRequest, staff: User) -> HttpResponse:
+    if staff.staff_role == StaffRole.RECOGNISER:
+        return redirect("backoffice:providers")
     context: dict[str, Any] = {
         "staff": staff,
         "organisation_count": Organisation.objects.count(),

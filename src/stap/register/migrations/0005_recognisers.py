@@ -6,27 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('register', '0004_public_register_search'),
+        ("register", "0004_public_register_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Recogniser',
+            name="Recogniser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('NRTO', 'NRTO-keurmerk'), ('NLQF', 'NLQF-inschaling'), ('OCW', 'OCW-erkenning'), ('CEDEO', 'Cedeo-erkenning'), ('CPION', 'CPION-registratie'), ('EVC', 'EVC-aanbieder'), ('SECTOR', 'erkenning door een brancheorganisatie')], max_length=8, verbose_name='soort erkenning')),
-                ('body', models.CharField(blank=True, help_text='Verplicht bij een brancheorganisatie.', max_length=200, verbose_name='erkennende organisatie')),
-                ('appointed_at', models.DateTimeField(verbose_name='aangewezen op')),
-                ('appointed_by', models.CharField(max_length=200, verbose_name='aangewezen door')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='recogniser', to=settings.AUTH_USER_MODEL, verbose_name='gebruiker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("NRTO", "NRTO-keurmerk"),
+                            ("NLQF", "NLQF-inschaling"),
+                            ("OCW", "OCW-erkenning"),
+                            ("CEDEO", "Cedeo-erkenning"),
+                            ("CPION", "CPION-registratie"),
+                            ("EVC", "EVC-aanbieder"),
+                            ("SECTOR", "erkenning door een brancheorganisatie"),
+                        ],
+                        max_length=8,
+                        verbose_name="soort erkenning",
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(
+                        blank=True,
+                        help_text="Verplicht bij een brancheorganisatie.",
+                        max_length=200,
+                        verbose_name="erkennende organisatie",
+                    ),
+                ),
+                ("appointed_at", models.DateTimeField(verbose_name="aangewezen op")),
+                ("appointed_by", models.CharField(max_length=200, verbose_name="aangewezen door")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recogniser",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="gebruiker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'medewerker van een erkennende organisatie',
-                'verbose_name_plural': 'medewerkers van erkennende organisaties',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'SECTOR'), _negated=True), models.Q(('body', ''), _negated=True), _connector='OR'), name='recogniser_sector_names_body')],
+                "verbose_name": "medewerker van een erkennende organisatie",
+                "verbose_name_plural": "medewerkers van erkennende organisaties",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "SECTOR"), _negated=True),
+                            models.Q(("body", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="recogniser_sector_names_body",
+                    )
+                ],
             },
         ),
     ]
