@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from stap.bulk.models import BulkKind, BulkRunStatus, ReportLevel
+from stap.bulk.models import BulkKind, ReportLevel
 from stap.bulk.selectors import (
     bulk_report_csv,
     bulk_report_lines,
@@ -76,7 +76,7 @@ def feed_run(request: HttpRequest, duo: DuoContext, run_id: int) -> HttpResponse
     if only_errors:
         lines = lines.filter(level=ReportLevel.FOUT)
     page = Paginator(lines, REPORT_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    busy = run.status in (BulkRunStatus.QUEUED, BulkRunStatus.RUNNING)
+    busy = not run.is_finished
     return render(
         request,
         "duo/register/feed_run.html",
@@ -87,9 +87,28 @@ def feed_run(request: HttpRequest, duo: DuoContext, run_id: int) -> HttpResponse
             "page": page,
             "busy": busy,
             "only_errors": only_errors,
-            "percentage": round(100 * run.processed / run.total) if run.total else 0,
+            "percentage": run.percent_done,
         },
     )
+
+
+@require_GET
+@registrar_required
+def feed_run_status(request: HttpRequest, duo: DuoContext, run_id: int) -> JsonResponse:
+    """The progress of a run as JSON, for the run page to follow while the run is busy."""
+    assert duo.organisation is not None
+    run = bulk_run_for_organisation(organisation=duo.organisation, run_id=run_id)
+    response = JsonResponse(
+        {
+            "status": run.status,
+            "status_display": run.get_status_display(),
+            "processed": run.processed,
+            "total": run.total,
+            "done": run.is_finished,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_safe

@@ -31,6 +31,11 @@ urlpatterns = [
     path("scholingsaanbod/feed/", feed_views.feed_upload, name="register_feed"),
     path("scholingsaanbod/feed/<int:run_id>/", feed_views.feed_run, name="register_feed_run"),
     path(
+        "scholingsaanbod/feed/<int:run_id>/voortgang.json",
+        feed_views.feed_run_status,
+        name="register_feed_run_status",
+    ),
+    path(
         "scholingsaanbod/feed/<int:run_id>/verwerkingsverslag.csv",
         feed_views.feed_report_csv,
         name="register_feed_report",
