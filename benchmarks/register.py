@@ -779,8 +779,13 @@ def search_scenarios(today: dt.date) -> dict[str, dict[str, str]]:
     }
 
 
-# Not typical, measured to show the limit: a word in a quarter of all trainings.
-BROAD_SCENARIOS = {"a word in 27% of the trainings: cursus": {"q": "cursus"}}
+# Not typical, measured to show the limit: a word in a quarter of all trainings, alone, on a
+# later page, and with a place that few of its offers are in.
+BROAD_SCENARIOS = {
+    "a word in 27% of the trainings: cursus": {"q": "cursus"},
+    "cursus, page 10": {"q": "cursus", "pagina": "10"},
+    "cursus in Utrecht": {"q": "cursus", "plaats": "Utrecht"},
+}
 
 
 def measure(client: "Client", path: str, params: dict[str, str]) -> dict[str, float]:

@@ -11,6 +11,7 @@ from unittest import mock, skipIf, skipUnless
 from django.db import connection
 from django.http import QueryDict
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 import time_machine
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from stap.portals.public.register_forms import RegisterSearchForm
 from stap.register.models import Offer, Provider
 from stap.register.search import (
     RegisterFilters,
+    _best_trainings,
     query_words,
     register_page,
     register_search,
@@ -401,6 +403,142 @@ class PagingTests(RegisterSearchTestCase):
         page = register_page(filters=RegisterFilters(query="xylofoonreparatie"), on=TODAY)
 
         self.assertEqual((page.total, page.results, page.has_next), (0, [], False))
+
+
+def another_offer(training_offer: Offer, *, location: str = "Utrecht") -> Offer:
+    """A second offer of the same training, with one open cohort."""
+    offer = offer_register(actor=ACTOR, training=training_offer.training, location=location)
+    cohort_add(
+        actor=ACTOR,
+        offer=offer,
+        code="C2",
+        start_date=dt.date(2027, 2, 1),
+        end_date=dt.date(2027, 5, 1),
+        total_price=Decimal("900.00"),
+        subsidisable_amount=Decimal("800.00"),
+    )
+    return offer
+
+
+@skipUnless(ON_POSTGRESQL, "ranking among the trainings first is PostgreSQL's full-text search")
+class BroadSearchTests(RegisterSearchTestCase):
+    """A word in thousands of trainings ("cursus") ranks the trainings before it looks at their
+    offers. Here a handful of trainings stand for thousands: the cap on the count and the number
+    of trainings looked among are made small."""
+
+    cooking: Offer
+    cooking_again: Offer
+    other_cooking: Offer
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with time_machine.travel(NOW, tick=False):
+            south = registered_provider("Cursus en Co Zuid")  # a provider that matches too
+            # "cursus" in the name ranks above "cursus" in the description only.
+            diving = listed_offer(cls.leerhuis, "Cursus Duiken")
+            cohort_close(actor=ACTOR, cohort=diving.cohorts.get())  # best ranked, not eligible
+            listed_offer(cls.vakwerk, "Cursus Engels", language=Language.ENG)
+            # Two trainings of one name and rank; their offers' ids interleave.
+            cls.cooking = listed_offer(cls.leerhuis, "Cursus Koken", description="Voor thuis.")
+            cls.other_cooking = listed_offer(cls.vakwerk, "Cursus Koken", description="Voor thuis.")
+            cls.cooking_again = another_offer(cls.cooking)
+            providers = [cls.leerhuis, cls.vakwerk, south]
+            for number in range(22):
+                offer = listed_offer(
+                    providers[number % 3],
+                    f"Vak {number:02d}",
+                    description="Een cursus, een goede cursus."
+                    if number % 4 == 0
+                    else "Een cursus.",
+                    category=Category.ECONOMIE if number % 2 else "",
+                    # Further down the ranking only these are given in English.
+                    language=Language.ENG if number in (10, 11) else Language.NLD,
+                )
+                if number % 5 == 0:
+                    another_offer(offer)
+            # The last two of the ranking are the only ones in Zwolle.
+            listed_offer(cls.leerhuis, "Zuivel", description="Een cursus.", location="Zwolle")
+            listed_offer(cls.vakwerk, "Zwemmen", description="Een cursus.", location="Zwolle")
+
+    def pages(self, filters: RegisterFilters, *, size: int) -> list[int]:
+        """Pages through ``filters`` as a broad search (one more match than the cap), checks
+        that each page holds the search's own rows in its order, and says how many queries each
+        page took."""
+        everything = [offer.pk for offer in register_search(filters=filters, on=TODAY)]
+        self.assertGreater(len(everything), 1, filters)
+        queries = []
+        with mock.patch.multiple(
+            "stap.register.search",
+            COUNT_CAP=len(everything) - 1,
+            MIN_CANDIDATES=1,
+            CANDIDATES_PER_ROW=1,
+        ):
+            for number in range(1, -(-(len(everything) - 1) // size) + 1):
+                with CaptureQueriesContext(connection) as captured:
+                    page = register_page(filters=filters, on=TODAY, number=number, size=size)
+                start = (number - 1) * size
+                self.assertEqual(
+                    [result.offer.pk for result in page.results],
+                    everything[start : start + size],
+                    f"page {number} of {filters}",
+                )
+                self.assertEqual(
+                    (page.total_is_capped, page.has_next),
+                    (True, number * size < len(everything) - 1),
+                )
+                queries.append(len(captured))
+        return queries
+
+    def test_every_page_is_the_searchs_own_whichever_way_it_was_found(self) -> None:
+        for filters in (
+            RegisterFilters(query="cursus"),
+            RegisterFilters(query="Cursus", category=Category.ECONOMIE),
+            RegisterFilters(query="cursus zuid"),
+            RegisterFilters(query="goede zuid"),  # the training and its provider together
+            RegisterFilters(query="cursus -koken"),
+            RegisterFilters(query="koken or cursus"),
+            RegisterFilters(query="cursus", language=Language.ENG),
+            RegisterFilters(query="cursus", place="Zwolle"),
+        ):
+            for size in (1, 2, 3):
+                self.pages(filters, size=size)
+
+    def test_the_best_trainings_hold_the_page_or_ten_times_as_many_are_tried(self) -> None:
+        # The count, the best trainings, their offers, the cohorts.
+        self.assertEqual(self.pages(RegisterFilters(query="cursus"), size=3)[0], 4)
+        # Not all among the best two or three trainings, but among the best twenty or thirty:
+        # one query more.
+        self.assertEqual(
+            self.pages(RegisterFilters(query="cursus", language=Language.ENG), size=1), [5, 5]
+        )
+        # Not among the best twenty either: the search as a whole after all.
+        self.assertEqual(self.pages(RegisterFilters(query="cursus", place="Zwolle"), size=1), [6])
+
+    def test_each_matching_training_is_ranked_once(self) -> None:
+        for text in ("cursus", "goede zuid", "cursus zuid", "cursus -koken"):
+            best = _best_trainings(text=text, filters=RegisterFilters(), limit=1000)
+            trainings = {
+                offer.training_id
+                for offer in register_search(filters=RegisterFilters(query=text), on=TODAY)
+            }
+
+            self.assertEqual(len(best), len(set(best)), text)
+            self.assertLessEqual(trainings, set(best), text)
+
+    def test_the_offers_of_one_training_stay_together_beside_a_namesake_of_equal_rank(
+        self,
+    ) -> None:
+        ranked = [
+            offer.pk for offer in register_search(filters=RegisterFilters(query="koken"), on=TODAY)
+        ]
+
+        self.assertLess(self.other_cooking.pk, self.cooking_again.pk)
+        self.assertEqual(ranked, [self.cooking.pk, self.cooking_again.pk, self.other_cooking.pk])
+
+    def test_a_search_that_finds_no_more_than_the_cap_searches_as_a_whole(self) -> None:
+        with self.assertNumQueries(3):  # the count, the page, the cohorts
+            register_page(filters=RegisterFilters(query="cursus"), on=TODAY)
 
 
 HOSTILE_TEXT = [
