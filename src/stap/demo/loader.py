@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,7 @@ from stap.identity.models import DuoRole, Organisation, StaffRole, SwitchNotice,
 from stap.identity.roles import role_assign
 from stap.identity.services import organisation_register, staff_user_create
 from stap.identity.token_accounts import switch_notice_send, token_account_create
-from stap.register.models import Cohort
+from stap.register.models import Cohort, Offer
 from stap.register.services import (
     cohort_add,
     offer_register,
@@ -34,6 +35,8 @@ from stap.register.services import (
 from stap.register.values import RecognitionKind
 
 ACTOR = Actor.system("demo-loader")
+DEMO_NAMESPACE = uuid.UUID("5f3c2b7e-6a41-4d8e-9b0f-2a7c1e4d9b63")
+CONTINUOUS_INTAKE_CODE = "DOORLOPEND"
 
 FIRST_NAMES = [
     "Anna",
@@ -198,7 +201,7 @@ def load(*, report: Callable[[str], None] = print) -> None:
             report(f"  {spec.persona.company_name}: already there")
             continue
         with transaction.atomic():
-            cohorts = _register(spec)
+            cohorts = register_provider(spec)
             _applications(spec, period, cohorts)
         report(f"  {spec.persona.company_name}: {spec.application_count} applications")
     _staff(report)
@@ -219,7 +222,8 @@ def _period() -> ApplicationPeriod:
     )
 
 
-def _register(spec: ProviderSpec) -> list[Cohort]:
+def register_provider(spec: ProviderSpec) -> list[Cohort]:
+    """The provider of ``spec`` with its recognition, trainings, offers and start moments."""
     organisation = organisation_register(
         actor=ACTOR,
         kvk_number=spec.persona.kvk_number,
@@ -249,7 +253,13 @@ def _register(spec: ProviderSpec) -> list[Cohort]:
             name=training_spec.name,
             short_name=training_spec.short_name,
         )
-        offer = offer_register(actor=ACTOR, training=training, location=training_spec.location)
+        offer = offer_register(
+            actor=ACTOR,
+            training=training,
+            location=training_spec.location,
+            scholings_id=demo_scholings_id(spec.persona.kvk_number, training_spec.name),
+        )
+        _continuous_intake(offer, training_spec)
         for months_ahead in (-3, 0, 2):
             start = (today.replace(day=1) + dt.timedelta(days=31 * months_ahead)).replace(day=1)
             cohorts.append(
@@ -264,6 +274,27 @@ def _register(spec: ProviderSpec) -> list[Cohort]:
                 )
             )
     return cohorts
+
+
+def demo_scholings_id(kvk_number: str, training_name: str) -> uuid.UUID:
+    """The same scholings-ID every time the demo is loaded, so that the example files in
+    docs/formats/ fit it."""
+    return uuid.uuid5(DEMO_NAMESPACE, f"{kvk_number}/{training_name}")
+
+
+def _continuous_intake(offer: Offer, training_spec: TrainingSpec) -> None:
+    """A start moment open to new students on any day until the end of 2030, for the examples
+    in docs/formats/ (which use start dates in 2029)."""
+    cohort_add(
+        actor=ACTOR,
+        offer=offer,
+        code=CONTINUOUS_INTAKE_CODE,
+        start_date=dt.date(2026, 1, 5),
+        intake_end=dt.date(2030, 12, 31),
+        end_date=dt.date(2031, 6, 30),
+        total_price=training_spec.price,
+        subsidisable_amount=training_spec.subsidisable,
+    )
 
 
 def _applications(spec: ProviderSpec, period: ApplicationPeriod, cohorts: list[Cohort]) -> None:

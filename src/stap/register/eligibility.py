@@ -8,6 +8,7 @@ application flow uses the reasons.
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
@@ -68,17 +69,28 @@ def eligible_offers(*, on: dt.date) -> QuerySet[Offer]:
 
 def offer_eligibility(offer: Offer, *, on: dt.date) -> list[NotEligible]:
     """Every reason ``offer`` cannot be chosen on ``on``; empty when it can."""
-    flags = (
-        Offer.objects.filter(pk=offer.pk)
-        .annotate(
-            recognised=_valid_recognition(on),
-            provider_excluded=_exclusion(on, provider=OuterRef("provider")),
-            training_excluded=_exclusion(on, training=OuterRef("training")),
-            open_cohort=_open_cohort(on),
-        )
-        .values("recognised", "provider_excluded", "training_excluded", "open_cohort")
-        .get()
+    return eligibility_by_offer(Offer.objects.filter(pk=offer.pk), on=on)[offer.pk]
+
+
+def eligibility_by_offer(offers: QuerySet[Offer], *, on: dt.date) -> dict[int, list[NotEligible]]:
+    """``offer_eligibility`` for many offers in one query: offer id → reasons (empty: eligible)."""
+    rows = offers.annotate(
+        recognised=_valid_recognition(on),
+        provider_excluded=_exclusion(on, provider=OuterRef("provider")),
+        training_excluded=_exclusion(on, training=OuterRef("training")),
+        open_cohort=_open_cohort(on),
+    ).values(
+        "pk",
+        "stap_permission",
+        "recognised",
+        "provider_excluded",
+        "training_excluded",
+        "open_cohort",
     )
+    return {row["pk"]: _reasons(row) for row in rows}
+
+
+def _reasons(flags: dict[str, Any]) -> list[NotEligible]:
     reasons = []
     if not flags["recognised"]:
         reasons.append(NotEligible.NOT_RECOGNISED)
@@ -86,7 +98,7 @@ def offer_eligibility(offer: Offer, *, on: dt.date) -> list[NotEligible]:
         reasons.append(NotEligible.PROVIDER_EXCLUDED)
     if flags["training_excluded"]:
         reasons.append(NotEligible.TRAINING_EXCLUDED)
-    if offer.stap_permission != StapPermission.GRANTED:
+    if flags["stap_permission"] != StapPermission.GRANTED:
         reasons.append(NotEligible.NOT_OFFERED_FOR_STAP)
     if not flags["open_cohort"]:
         reasons.append(NotEligible.NO_OPEN_COHORT)

@@ -1,13 +1,15 @@
 """Reads of the register, always scoped to the signed-in organisation: a foreign code or id
 answers like a missing one."""
 
+import datetime as dt
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from stap.identity.models import Organisation
 from stap.register.models import Cohort, Offer, Provider, Training
+from stap.register.values import CohortStatus
 
 
 def trainings_for_organisation(*, organisation: Organisation) -> QuerySet[Training]:
@@ -65,3 +67,21 @@ def cohort_for_organisation(*, organisation: Organisation, cohort_id: int) -> Co
     if cohort is None:
         raise Http404
     return cohort
+
+
+def open_cohorts_for_organisation(*, organisation: Organisation, on: dt.date) -> QuerySet[Cohort]:
+    """The organisation's open start moments that a student can still start (or, for a
+    multi-year programme, is in), for choosing one in a form."""
+    return (
+        Cohort.objects.filter(
+            offer__provider__organisation=organisation,
+            status=CohortStatus.OPEN,
+        )
+        .filter(
+            Q(start_date__gte=on)
+            | Q(intake_end__gte=on)
+            | Q(offer__training__is_multi_year=True, end_date__gte=on)
+        )
+        .select_related("offer__training")
+        .order_by("offer__training__name", "start_date", "code")
+    )

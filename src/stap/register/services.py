@@ -8,6 +8,7 @@ the cohort's price history, an exclusion is lifted rather than removed.
 import datetime as dt
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -232,9 +233,12 @@ def offer_register(
     stap_permission: StapPermission = StapPermission.GRANTED,
     website: str = "",
     own_key: str = "",
+    scholings_id: uuid.UUID | None = None,
 ) -> Offer:
-    """An aangeboden opleiding; its scholings-ID (UUID) is generated. No address: online."""
+    """An aangeboden opleiding; its scholings-ID (UUID) is generated unless one is carried over
+    (from an earlier register, or the demo's fixed ones). No address: online."""
     offer = Offer(
+        scholings_id=scholings_id or uuid.uuid4(),
         training=training,
         provider=training.provider,
         location=location or (address.city if address else ""),
