@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "stap.core",
     "stap.identity",
     "stap.register",
+    "stap.enrolments",
     "stap.budget",
     "stap.bulk",
     "stap.portals.public",
@@ -237,7 +238,27 @@ INSTALLED_APPS += [
     "simple_certmanager",
     "privates",
 ]
-PRIVATE_MEDIA_ROOT = str(VAR_DIR / "private_media")
+PRIVATE_MEDIA_ROOT = env.text("STAP_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private_media"))
+
+# Uploaded files are kept outside the web root; only the portals' views hand them out.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+    "uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": f"{PRIVATE_MEDIA_ROOT}/uploads"},
+    },
+}
+
+# How many reverse proxies in front of the app add to X-Forwarded-For (rate limits count per
+# client address; 0 means REMOTE_ADDR is the client's).
+STAP_TRUSTED_PROXIES = env.integer("STAP_TRUSTED_PROXIES", default=0)
+
+# Bulk files of vooraanmeldingen: the largest file and the most rows one file may hold.
+STAP_PREREG_MAX_BYTES = env.integer("STAP_PREREG_MAX_MB", default=50) * 2**20
+STAP_PREREG_MAX_ROWS = env.integer("STAP_PREREG_MAX_ROWS", default=1_000_000)
 PRIVATE_MEDIA_URL = "/private-media/"
 # Keys and certificates generated on first use (development and test only), mode 0600.
 STAP_SAML_DIR = VAR_DIR / "saml"

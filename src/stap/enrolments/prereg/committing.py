@@ -1,0 +1,214 @@
+"""Committing an upload: every row that passed the check goes into the vooraanmeldingen.
+
+The register may have changed since the check (a cohort closed, an exclusion), so each row is
+checked again from its text, in both stages; a row that fails now is refused, with its findings,
+and never silently dropped. Rows go in a chunk at a time, each chunk in one transaction with its
+outcome (new, updated, unchanged, refused) on the staged rows and the upload's progress — so a
+worker killed halfway leaves whole chunks behind, and the next one goes on with the rows that
+have no outcome yet. Sending the same student, offer and start date again updates the
+vooraanmelding: one per organisation, studentnummer, offer and start date.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Final
+
+from django.db import transaction
+from django.db.models import F
+
+from stap.core import clock
+from stap.enrolments.models import (
+    PreRegistration,
+    PreRegistrationUpload,
+    RowOutcome,
+    RowStatus,
+    StagedRow,
+)
+from stap.enrolments.prereg.checking import row_status, stored_findings
+from stap.enrolments.prereg.comparing import comparison_findings
+from stap.enrolments.prereg.content import Match, RegisterFacts, check_content
+from stap.enrolments.prereg.leases import renew
+from stap.enrolments.prereg.reading import RawRow
+from stap.enrolments.prereg.structure import Row, Values, check_structure
+
+CHUNK: Final = 2_000
+KEY_FIELDS: Final = ("studentnummer", "offer_id", "start_date")
+# What a vooraanmelding holds besides its key; "unchanged" means all of these are equal.
+VALUE_FIELDS: Final = (
+    "first_name",
+    "name_prefix",
+    "last_name",
+    "birth_date",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "cohort_id",
+    "end_date",
+    "amount",
+    "study_year_start",
+    "study_year_end",
+)
+Key = tuple[str, int, dt.date]
+
+
+def pre_registration_from(
+    values: Values,
+    match: Match,
+    *,
+    organisation_id: int,
+    now: dt.datetime,
+    upload: PreRegistrationUpload | None = None,
+) -> PreRegistration:
+    return PreRegistration(
+        organisation_id=organisation_id,
+        studentnummer=values.studentnummer,
+        first_name=values.first_name,
+        name_prefix=values.name_prefix,
+        last_name=values.last_name,
+        birth_date=values.birth_date,
+        street=values.street,
+        house_number=values.house_number,
+        house_number_addition=values.house_number_addition,
+        postcode=values.postcode,
+        city=values.city,
+        country=values.country,
+        email=values.email,
+        offer_id=match.offer.id,
+        cohort_id=match.cohort.id,
+        start_date=values.start_date,
+        end_date=values.end_date,
+        amount=values.amount,
+        study_year_start=values.study_year_start,
+        study_year_end=values.study_year_end,
+        upload=upload,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _key(item: PreRegistration) -> Key:
+    return (item.studentnummer, item.offer_id, item.start_date)
+
+
+def _same(old: PreRegistration, new: PreRegistration) -> bool:
+    return all(getattr(old, name) == getattr(new, name) for name in VALUE_FIELDS)
+
+
+def _pending(upload: PreRegistrationUpload) -> Iterator[list[StagedRow]]:
+    """The rows still to commit, a chunk at a time (by row number, so restarts go on)."""
+    after = 0
+    while True:
+        chunk = list(
+            StagedRow.objects.filter(
+                upload=upload,
+                status__in=[RowStatus.VALID, RowStatus.WARNING],
+                outcome=RowOutcome.NONE,
+                number__gt=after,
+            ).order_by("number")[:CHUNK]
+        )
+        if not chunk:
+            return
+        yield chunk
+        after = chunk[-1].number
+
+
+def commit_rows(upload: PreRegistrationUpload, *, today: dt.date) -> None:
+    """Commit the checked rows of a claimed upload (status COMMITTING), a chunk at a time."""
+    facts = RegisterFacts(on=today)
+    for chunk in _pending(upload):
+        with transaction.atomic():
+            written = commit_staged(upload, chunk, facts=facts, today=today)
+            renew(upload, rows_committed=F("rows_committed") + written)
+            upload.refresh_from_db(fields=["rows_committed"])
+
+
+def commit_staged(
+    upload: PreRegistrationUpload,
+    rows: list[StagedRow],
+    *,
+    facts: RegisterFacts,
+    today: dt.date,
+) -> int:
+    """Check ``rows`` again and put those that pass in (inside the caller's transaction);
+    returns how many went in (new, updated or unchanged)."""
+    checked = [(staged, check_structure(_raw(staged))) for staged in rows]
+    facts.load(row.values.scholings_id for _staged, row in checked if row.values)
+    return _commit_chunk(upload, checked, facts, today)
+
+
+def _raw(staged: StagedRow) -> RawRow:
+    return RawRow(number=staged.number, line=staged.line, values=dict(staged.raw))
+
+
+def _commit_chunk(
+    upload: PreRegistrationUpload,
+    checked: list[tuple[StagedRow, Row]],
+    facts: RegisterFacts,
+    today: dt.date,
+) -> int:
+    now = clock.now()
+    new: dict[Key, tuple[StagedRow, PreRegistration]] = {}
+    refused: list[StagedRow] = []
+    for staged, row in checked:
+        match = None
+        if row.values is not None:
+            found, match = check_content(
+                row.values, organisation_id=upload.organisation_id, facts=facts, today=today
+            )
+            row.findings.extend(found)
+        if row.rejected or match is None or row.values is None:
+            staged.findings = stored_findings(row.findings) + comparison_findings(staged)
+            staged.status = row_status(row)
+            staged.outcome = RowOutcome.REFUSED
+            refused.append(staged)
+            continue
+        item = pre_registration_from(
+            row.values, match, organisation_id=upload.organisation_id, now=now, upload=upload
+        )
+        new[_key(item)] = (staged, item)
+    existing = _existing(upload, list(new))
+    to_write = []
+    for key, (staged, item) in new.items():
+        old = existing.get(key)
+        if old is not None and _same(old, item):
+            staged.outcome = RowOutcome.UNCHANGED
+            staged.pre_registration_id = old.pk
+            continue
+        staged.outcome = RowOutcome.UPDATED if old is not None else RowOutcome.CREATED
+        to_write.append(item)
+    PreRegistration.objects.bulk_create(
+        to_write,
+        update_conflicts=True,
+        unique_fields=["organisation", "studentnummer", "offer", "start_date"],
+        update_fields=[
+            *[name.removesuffix("_id") for name in VALUE_FIELDS],
+            "upload",
+            "updated_at",
+        ],
+    )
+    ids = _existing(upload, list(new))
+    for key, (staged, _item) in new.items():
+        staged.pre_registration_id = ids[key].pk
+    StagedRow.objects.bulk_update(
+        [staged for staged, _item in new.values()] + refused,
+        ["outcome", "pre_registration", "findings", "status"],
+    )
+    return len(new)
+
+
+def _existing(upload: PreRegistrationUpload, keys: list[Key]) -> dict[Key, PreRegistration]:
+    if not keys:
+        return {}
+    numbers = {key[0] for key in keys}
+    offers = {key[1] for key in keys}
+    wanted = set(keys)
+    found = PreRegistration.objects.filter(
+        organisation_id=upload.organisation_id,
+        studentnummer__in=numbers,
+        offer_id__in=offers,
+    )
+    return {_key(item): item for item in found if _key(item) in wanted}
