@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stap.portals.public import register_views, views
+from stap.portals.public import proof_views, register_views, views
 
 app_name = "public"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("mijn-stap-budget/", views.not_available, {"face": "citizen"}, name="citizen"),
+    path("aanmeldingsbewijs-controleren/", proof_views.proof_check, name="proof_check"),
     path("scholingsregister/", register_views.search, name="register"),
     path("scholingsregister/<uuid:scholings_id>/", register_views.offer, name="register_offer"),
 ]
