@@ -1,6 +1,7 @@
 """Bulk runs: submitted, queued, processed by the worker with visible progress, and read back
 only by their own organisation."""
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from unittest import mock
@@ -11,10 +12,10 @@ from django.test import TestCase, TransactionTestCase
 
 from django_tasks_db.models import DBTaskResult
 
-from stap.bulk import services
+from stap.bulk import processing, services
 from stap.bulk.formats import FORMATS, ItemSink, ReportLine
 from stap.bulk.models import BulkKind, BulkReportLine, BulkRun, BulkRunStatus, ReportLevel
-from stap.bulk.processing import bulk_run_process
+from stap.bulk.processing import MAX_ATTEMPTS, bulk_run_process, claim_run
 from stap.bulk.selectors import (
     bulk_report_csv,
     bulk_report_lines,
@@ -100,6 +101,45 @@ class Probe:
 
 
 PROBE = Probe()
+
+
+class TakenOver:
+    """A bulk format during which the run is requeued and claimed by another worker: the lease
+    ran out while this worker was still busy (before item 4), or, with ``heartbeat``, while it
+    was still reading the file."""
+
+    max_bytes = 1000
+    heartbeat = False
+    reported: list[int] = []
+    other_claim: object = None
+
+    def count(self, data: bytes) -> int:
+        return 7
+
+    @classmethod
+    def take_over(cls, organisation: Organisation) -> None:
+        run = BulkRun.objects.get(organisation=organisation)
+        BulkRun.objects.filter(pk=run.pk).update(lease_expires_at=clock.now())
+        assert bulk_runs_requeue_stale() == [run.pk]
+        cls.other_claim = claim_run(run.pk)
+
+    def process(
+        self, *, data: bytes, organisation: Organisation, actor: Actor, sink: ItemSink
+    ) -> None:
+        if TakenOver.heartbeat:
+            sink.heartbeat()  # still this worker's: extends the lease
+            TakenOver.take_over(organisation)
+            sink.heartbeat()
+        for number in range(1, 8):
+            if number == 4:
+                TakenOver.take_over(organisation)
+            sink.item(
+                [ReportLine(level=ReportLevel.INFO, subject="proef", message=f"item {number}")]
+            )
+            TakenOver.reported.append(number)
+
+
+TAKEN_OVER = TakenOver()
 
 
 class WorkerTests(TransactionTestCase):
@@ -207,6 +247,94 @@ class WorkerTests(TransactionTestCase):
         self.assertTrue(AuditEntry.objects.filter(action="bulk.run_requeued").exists())
 
 
+class ClaimTests(TestCase):
+    def setUp(self) -> None:
+        self.organisation = provider_organisation("90000086")
+        TakenOver.reported, TakenOver.other_claim, TakenOver.heartbeat = [], None, False
+        self.enterContext(mock.patch.dict(FORMATS, {FEED: "tests.bulk.test_runs.TAKEN_OVER"}))
+        self.enterContext(mock.patch.object(services, "INLINE_MAX_ITEMS", 0))
+        self.run_ = submit(self.organisation, b"<proef/>")
+
+    def assertTakenOver(self, *, processed: int) -> None:
+        run = BulkRun.objects.get(pk=self.run_.pk)
+        self.assertEqual(run.status, BulkRunStatus.RUNNING)  # the other worker's now
+        self.assertIsNotNone(TakenOver.other_claim)
+        self.assertEqual((run.claim, run.attempts), (TakenOver.other_claim, 2))
+        self.assertEqual((run.processed, run.info_count), (processed, processed))
+        self.assertEqual(BulkReportLine.objects.filter(run=run).count(), processed)
+        self.assertFalse(AuditEntry.objects.filter(action="bulk.run_finished").exists())
+
+    def test_a_worker_whose_run_was_requeued_and_claimed_by_another_stops_without_writing(
+        self,
+    ) -> None:
+        bulk_run_process(run_id=self.run_.pk, flush_every=3)
+
+        # Items 1-3 were flushed before the take-over; at the next flush (item 6) the worker
+        # found the run no longer its own and stopped: no lines, counts or finish of its own.
+        self.assertEqual(TakenOver.reported, [1, 2, 3, 4, 5])
+        self.assertTakenOver(processed=3)
+
+    def test_a_heartbeat_extends_the_lease_and_stops_a_worker_that_lost_the_run(self) -> None:
+        TakenOver.heartbeat = True
+        with mock.patch.object(processing, "HEARTBEAT_EVERY", 0):
+            bulk_run_process(run_id=self.run_.pk)
+
+        self.assertEqual(TakenOver.reported, [])
+        self.assertTakenOver(processed=0)
+
+    def test_the_first_heartbeat_keeps_the_lease_of_a_run_still_being_read(self) -> None:
+        leases: list[dt.datetime | None] = []
+
+        class Reading:
+            max_bytes = 1000
+
+            def count(self, data: bytes) -> int:
+                return 1
+
+            def process(self, *, sink: ItemSink, **kwargs: object) -> None:
+                run = BulkRun.objects.get(pk=self_run_pk)
+                BulkRun.objects.filter(pk=run.pk).update(lease_expires_at=clock.now())
+                sink.heartbeat()
+                leases.append(BulkRun.objects.get(pk=run.pk).lease_expires_at)
+                sink.item([ReportLine(level=ReportLevel.INFO, subject="proef", message="1")])
+
+        self_run_pk = self.run_.pk
+        before = clock.now()
+        with (
+            mock.patch.object(processing, "HEARTBEAT_EVERY", 0),
+            mock.patch.object(processing, "bulk_format", return_value=Reading()),
+        ):
+            bulk_run_process(run_id=self.run_.pk)
+
+        [lease] = leases
+        assert lease is not None
+        self.assertGreaterEqual(lease, before + processing.LEASE)
+        self.assertEqual(BulkRun.objects.get(pk=self.run_.pk).status, BulkRunStatus.DONE)
+
+    def test_a_run_whose_worker_keeps_stopping_fails_after_the_last_attempt(self) -> None:
+        Probe.seen_progress, Probe.die_after = [], 1
+        requeued = []
+        with mock.patch.dict(FORMATS, {FEED: "tests.bulk.test_runs.PROBE"}):
+            for _attempt in range(MAX_ATTEMPTS):
+                with self.assertRaises(WorkerKilled):
+                    bulk_run_process(run_id=self.run_.pk)
+                BulkRun.objects.filter(pk=self.run_.pk).update(lease_expires_at=clock.now())
+                requeued.append(bulk_runs_requeue_stale())
+
+        self.assertEqual(requeued, [[self.run_.pk], [self.run_.pk], []])
+        run = BulkRun.objects.get(pk=self.run_.pk)
+        self.assertEqual((run.status, run.attempts), (BulkRunStatus.FAILED, 3))
+        self.assertIsNone(run.claim)
+        self.assertIn("3 keer begonnen en steeds vastgelopen", run.failure)
+        self.assertIn("Verdeel het aanbod over kleinere bestanden", run.failure)
+        finished = AuditEntry.objects.get(action="bulk.run_finished")
+        self.assertEqual(
+            (finished.actor_kind, (finished.after or {})["status"]), ("system", "failed")
+        )
+        bulk_run_process(run_id=run.pk)  # a job still queued for it leaves it alone
+        self.assertEqual(BulkRun.objects.get(pk=run.pk).status, BulkRunStatus.FAILED)
+
+
 class SubmitTests(TestCase):
     def setUp(self) -> None:
         self.organisation = provider_organisation("90000082")
@@ -239,6 +367,15 @@ class SubmitTests(TestCase):
 
         self.assertEqual(run.status, BulkRunStatus.FAILED)
         self.assertIn("DOCTYPE", run.failure)
+
+    def test_a_file_with_few_items_but_many_bytes_is_left_to_the_worker(self) -> None:
+        data = x.feed(x.training()) + b" " * services.INLINE_MAX_BYTES
+
+        run = submit(self.organisation, data)
+
+        self.assertEqual((run.status, run.total), (BulkRunStatus.QUEUED, 2))
+        self.assertTrue(DBTaskResult.objects.exists())
+        self.assertFalse(Training.objects.exists())
 
     def test_a_file_above_the_limit_is_refused_and_not_stored(self) -> None:
         with self.assertRaises(BulkFileRefused) as caught:

@@ -2,7 +2,7 @@
 
 from unittest import mock
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -10,6 +10,7 @@ from stap.bulk import services
 from stap.bulk.models import BulkRun
 from stap.bulk.processing import bulk_run_process
 from stap.identity.models import DuoRole
+from stap.portals.duo import feed_views
 from stap.register.models import Training
 from stap.register.services import provider_register
 from tests import factories
@@ -77,6 +78,45 @@ class FeedScreenTests(TestCase):
 
         self.assertEqual(response.status_code, 400)
         self.assertFalse(BulkRun.objects.exists())
+
+    def test_a_file_above_the_limit_is_refused_by_its_size_before_it_is_read(self) -> None:
+        data = b" " * (20 * 2**20 + 1)
+        with (
+            mock.patch.object(
+                feed_views, "bulk_run_submit", side_effect=AssertionError("submitted")
+            ),
+            mock.patch.object(
+                TemporaryUploadedFile, "read", side_effect=AssertionError("read into memory")
+            ),
+        ):
+            response = self.client.post(
+                reverse("duo:register_feed"),
+                {"feed": SimpleUploadedFile("groot.xml", data, content_type="application/xml")},
+            )
+
+        # The same words as the service's refusal (bulk_file_too_large).
+        self.assertContains(
+            response, "Het bestand is 20.0 MB; het mag ten hoogste 20 MB zijn.", status_code=400
+        )
+        self.assertFalse(BulkRun.objects.exists())
+
+    def test_a_read_only_sign_in_is_told_that_nothing_was_received(self) -> None:
+        sign_in_provider(
+            self.client,
+            kvk_number="90000081",
+            pseudonym="ps-feed",
+            service="mijn_duo",
+            vestigingsnummer="000012345678",
+        )
+
+        response = self.client.post(
+            reverse("duo:register_feed"),
+            {"feed": SimpleUploadedFile("aanbod.xml", example("goed"))},
+        )
+
+        self.assertContains(response, "er is niets ontvangen")
+        self.assertFalse(BulkRun.objects.exists())
+        self.assertFalse(Training.objects.exists())
 
     def test_another_organisations_run_answers_404(self) -> None:
         other = factories.organisation(kvk_number="90000082")

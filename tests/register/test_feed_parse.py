@@ -2,6 +2,9 @@
 
 import datetime as dt
 import http.server
+import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -18,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from stap.register.feed import parse
+from stap.register.feed import parse, schema
 from stap.register.feed.parse import FeedRefused, parse_feed, read_document
 from stap.register.services import AddressInput
 from stap.register.values import (
@@ -89,6 +92,31 @@ def counting_http_server() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
+# Well-formed trees of feed elements, records among them in right and wrong places.
+XML_TREES = st.recursive(
+    st.sampled_from(
+        [
+            "<eigenSleutel>A</eigenSleutel>",
+            "<naamLang>N</naamLang>",
+            "<naamKort>K</naamKort>",
+            "<toestemmingDeelnameSTAP>TOESTEMMING_VERLEEND</toestemmingDeelnameSTAP>",
+            "<cohortcode>C</cohortcode>",
+            "<vastInstroommoment>2027-02-30</vastInstroommoment>",
+            "<x:y xmlns:x='urn:x'/>",
+            "tekst",
+            x.offer("AO"),
+            x.cohort("C"),
+            x.training("O"),
+        ]
+    ),
+    lambda children: st.tuples(
+        st.sampled_from(["opleiding", "aangebodenOpleiding", "cohort", "locatie", "prijs"]),
+        st.lists(children, max_size=6),
+    ).map(lambda tree: f"<{tree[0]}>{''.join(tree[1])}</{tree[0]}>"),
+    max_leaves=25,
+)
+
+
 class HostileFileTests(SimpleTestCase):
     def assertRefused(self, data: bytes, code: str) -> FeedRefused:
         with self.assertRaises(FeedRefused) as caught:
@@ -149,6 +177,52 @@ class HostileFileTests(SimpleTestCase):
         data = data.replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
 
         self.assertRefused(data.encode("utf-16"), "feed_doctype")
+
+    def test_a_utf7_xxe_gets_past_the_byte_scan_and_the_parser_never_opens_its_file(
+        self,
+    ) -> None:
+        # "<!" written as UTF-7 base64: the byte scan cannot see "<!DOCTYPE", so only the
+        # parser's own settings (no entity resolution, no DTD) keep the file from being read.
+        fifo = Path(self.enterContext(tempfile.TemporaryDirectory())) / "geheim"
+        os.mkfifo(fifo)
+        # Another process waits to write the secret until someone opens the FIFO to read it.
+        writer = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            [
+                sys.executable,
+                "-c",
+                "import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY); "
+                "os.write(fd, b'GEHEIM'); os.close(fd)",
+                str(fifo),
+            ]
+        )
+        self.addCleanup(writer.kill)
+        body = x.feed(x.training("KEY")).decode().split("\n", 1)[1]
+        body = body.replace("<eigenSleutel>KEY<", "<eigenSleutel>&xxe;<")
+        data = b'<?xml version="1.0" encoding="UTF-7"?>\n' + (
+            f'+ADwAIQ-DOCTYPE scholingsaanbod [<!ENTITY xxe SYSTEM "file://{fifo}">]>\n{body}'
+        ).encode("ascii")
+        self.assertFalse(any(marker in data for marker in parse._DOCTYPE_MARKERS))
+
+        refusal = self.assertRefused(data, "feed_doctype")
+
+        self.assertNotIn("GEHEIM", str(refusal))
+        # Open the FIFO ourselves: the writer hands us the secret only if nobody read it before.
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            writer.wait(timeout=10)
+            self.assertEqual(os.read(reader, 100), b"GEHEIM", "the parser opened the file")
+        finally:
+            os.close(reader)
+
+    def test_attributes_count_toward_the_element_limit(self) -> None:
+        # The format has no attributes; each one could cost a schema error, so they count.
+        attributes = " ".join(f"a{number}='1'" for number in range(2_000))
+        data = x.feed(x.training()).replace(b"<naamLang>", f"<naamLang {attributes}>".encode())
+
+        with mock.patch.object(parse, "MAX_ELEMENTS", 1_000):
+            refusal = self.assertRefused(data, "feed_too_many_elements")
+
+        self.assertIn("1.000 elementen en attributen", str(refusal))
 
     def test_a_file_above_the_size_limit_is_refused_before_it_is_parsed(self) -> None:
         data = x.feed() + b" " * parse.MAX_BYTES
@@ -226,6 +300,11 @@ class HostileFileTests(SimpleTestCase):
                 [
                     "<opleiding>",
                     "</opleiding>",
+                    # Whole records, so that records in the wrong place come up often.
+                    "<opleiding><eigenSleutel>O</eigenSleutel><naamLang>N</naamLang>"
+                    "<naamKort>K</naamKort>",
+                    x.offer("AO"),
+                    x.cohort("C"),
                     "<aangebodenOpleiding>",
                     "</aangebodenOpleiding>",
                     "<cohort>",
@@ -261,8 +340,33 @@ class HostileFileTests(SimpleTestCase):
         except FeedRefused as refusal:
             self.assertTrue(str(refusal))
         else:
-            for item in feed.items():
-                self.assertEqual(item.values is None, bool(item.problems))
+            self.assertEveryRejectedOpleidingHasAProblem(data.encode(), feed)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(XML_TREES, min_size=1, max_size=3))
+    def test_an_opleiding_the_schema_rejects_always_has_a_problem(self, trees: list[str]) -> None:
+        data = f'<scholingsaanbod xmlns="{x.NAMESPACE}">{"".join(trees)}</scholingsaanbod>'
+        try:
+            feed = parse_feed(data.encode())
+        except FeedRefused as refusal:
+            self.assertIn(refusal.code, {"feed_empty"})
+        else:
+            self.assertEveryRejectedOpleidingHasAProblem(data.encode(), feed)
+
+    def assertEveryRejectedOpleidingHasAProblem(self, data: bytes, feed: parse.Feed) -> None:
+        """An opleiding the XSD rejects always shows up in the report as at least one FOUT:
+        some record of it has a problem. Nothing wrong may hide in a record the parser never
+        reads (a record in the wrong place)."""
+        for item in feed.items():
+            self.assertEqual(item.values is None, bool(item.problems))
+        elements = read_document(data).iterchildren(f"{{{x.NAMESPACE}}}opleiding")
+        for element, training in zip(elements, feed.trainings, strict=True):
+            if not schema.schema().validate(element):
+                problems = [*training.problems]
+                for offer in training.offers:
+                    problems += offer.problems
+                    problems += [p for cohort in offer.cohorts for p in cohort.problems]
+                self.assertTrue(problems, data)
 
 
 def in_cohort(**values: str) -> str:
@@ -475,3 +579,169 @@ class SchemaFileTests(SimpleTestCase):
         spec = (ROOT / "docs" / "formats" / "scholingsaanbod-feed.md").read_text(encoding="utf-8")
 
         self.assertEqual({name for name in names if f"`{name}`" not in spec}, set())
+
+
+def misplaced(case: str) -> bytes:
+    """A good opleiding with one record in a place where the parser never reads it."""
+    if case == "cohort directly in the opleiding":
+        record = x.training("OPL-1", x.offer("AO-1"))
+        return x.feed(record.replace("</opleiding>", x.cohort("C-ZOEK") + "</opleiding>"))
+    if case == "aangeboden opleiding in another":
+        end = "</aangebodenOpleiding>"
+        outer = x.offer("AO-1")
+        return x.feed(x.training("OPL-1", outer.removesuffix(end) + x.offer("AO-ZOEK") + end))
+    assert case == "opleiding in an opleiding"
+    record = x.training("OPL-1")
+    return x.feed(record.replace("</opleiding>", x.training("OPL-ZOEK") + "</opleiding>"))
+
+
+MISPLACED = {
+    "cohort directly in the opleiding": ("opleiding", "<cohort>"),
+    "aangeboden opleiding in another": ("aangebodenOpleiding", "<aangebodenOpleiding>"),
+    "opleiding in an opleiding": ("opleiding", "<opleiding>"),
+}
+
+
+class MisplacedRecordTests(SimpleTestCase):
+    def test_a_record_in_the_wrong_place_is_a_problem_of_the_record_around_it(self) -> None:
+        for case, (holder, named) in MISPLACED.items():
+            with self.subTest(case=case):
+                data = misplaced(case)
+                self.assertFalse(schema.schema().validate(read_document(data)))
+
+                feed = parse_feed(data)
+
+                problems = {
+                    type(item).__name__: [problem.message for problem in item.problems]
+                    for item in feed.items()
+                    if item.problems
+                }
+                owner = "TrainingItem" if holder == "opleiding" else "OfferItem"
+                self.assertEqual(list(problems), [owner])
+                [message] = problems[owner]
+                self.assertIn(f"Het element {named} staat hier niet op zijn plaats", message)
+                # The misplaced record is not read as a record of its own.
+                self.assertEqual(feed.item_count, 2)
+
+
+class ManyProblemsTests(SimpleTestCase):
+    def test_thousands_of_bad_attributes_elements_and_cohorts_are_handled_and_capped(
+        self,
+    ) -> None:
+        # The worst cases of the review together, in one opleiding of about 800 KB: 16,000
+        # attributes that are not allowed, 8,000 elements that are not expected and 2,000 cohorts
+        # with a bad price. Each error used to walk the whole opleiding again (minutes); now the
+        # record is walked once, and attribute errors on one element are one problem.
+        attributes = " ".join(f"a{number}=''" for number in range(8_000))
+        junk = "<junk>" + "<y/>" * 8_000 + "</junk>"
+        cohorts = [x.cohort(f"C{number}", total="abc") for number in range(2_000)]
+        record = x.training("OPL-1", x.offer("AO-1", *cohorts))
+        record = record.replace("<naamLang>", f"<naamLang {attributes}>")
+        record = record.replace("<aangebodenOpleiding>", f"<aangebodenOpleiding {attributes}>")
+        data = x.feed(record.replace("</opleiding>", junk + "</opleiding>"))
+
+        feed = parse_feed(data)
+
+        [training] = feed.trainings
+        [offer] = training.offers
+        self.assertEqual([problem.element for problem in training.problems], ["naamLang", "junk"])
+        self.assertEqual([problem.element for problem in offer.problems], ["aangebodenOpleiding"])
+        self.assertEqual(len(offer.cohorts), 2_000)
+        self.assertEqual(
+            {tuple(problem.element for problem in cohort.problems) for cohort in offer.cohorts},
+            {("totaleVerplichteKosten",)},
+        )
+
+    def test_a_record_reports_at_most_the_maximum_and_counts_the_rest(self) -> None:
+        cohort = x.cohort(
+            "",
+            status="X",
+            enrolment_start="gisteren",
+            end="morgen",
+            total="abc",
+            subsidisable="abc",
+            form="LOPEND",
+            places="0",
+        )
+        data = x.feed(x.training("OPL-1", x.offer("AO-1", cohort)))
+
+        with mock.patch.object(schema, "MAX_PROBLEMS_PER_RECORD", 3):
+            [cohort_item] = parse_feed(data).trainings[0].offers[0].cohorts
+
+        messages = [problem.message for problem in cohort_item.problems]
+        self.assertEqual(len(messages), 4, messages)
+        self.assertIn("<cohortcode> is leeg", messages[0])
+        self.assertEqual(
+            messages[3],
+            "En nog 5 problemen in dit onderdeel. Herstel eerst de problemen hierboven en stuur "
+            "het bestand opnieuw.",
+        )
+        all_of_them = parse_feed(data).trainings[0].offers[0].cohorts[0].problems
+        self.assertEqual(len(all_of_them), 8)  # the real maximum (20) is not reached
+
+
+class MessageTests(SimpleTestCase):
+    def test_a_date_that_does_not_exist_is_called_so(self) -> None:
+        for day in ("2027-02-29", "2027-02-30", "2027-13-01"):
+            with self.subTest(day=day):
+                data = x.feed(in_cohort(start=day))
+
+                [cohort] = parse_feed(data).trainings[0].offers[0].cohorts
+
+                [problem] = cohort.problems
+                self.assertEqual(
+                    problem.message,
+                    f"<vastInstroommoment> is {day}, maar die datum bestaat niet. Kies een datum "
+                    "die wel bestaat.",
+                )
+
+    def test_a_date_in_another_form_still_gets_the_form_to_use(self) -> None:
+        [cohort] = parse_feed(x.feed(in_cohort(start="29-02-2028"))).trainings[0].offers[0].cohorts
+
+        self.assertIn("JJJJ-MM-DD", cohort.problems[0].message)
+
+    def test_long_element_and_attribute_names_are_shortened_in_messages(self) -> None:
+        long_name = "a" * 40_000
+        cases = {
+            "attribute": x.feed(x.training()).replace(
+                b"<naamLang>", f"<naamLang {long_name}='1'>".encode()
+            ),
+            "element": x.feed(x.training()).replace(
+                b"<naamKort>Boekhouden</naamKort>",
+                f"<naamKort>Boekhouden</naamKort><{long_name}/>".encode(),
+            ),
+            "top": x.feed(x.training()).replace(
+                b"<opleiding>", f"<{long_name}/><opleiding>".encode()
+            ),
+        }
+        for case, data in cases.items():
+            with self.subTest(case=case):
+                feed = parse_feed(data)
+                messages = [p.message for p in feed.problems]
+                messages += [p.message for item in feed.items() for p in item.problems]
+                self.assertEqual(len(messages), 1, messages)
+                self.assertIn("a" * 57 + "…", messages[0])
+                self.assertLess(len(messages[0]), 400)
+
+    def test_an_opleiding_in_another_namespace_is_skipped_with_that_namespace_named(self) -> None:
+        data = x.feed(x.training("OPL-1"), x.training("OPL-2")).replace(
+            b"<opleiding>", b'<opleiding xmlns="urn:ander">', 1
+        )
+
+        feed = parse_feed(data)
+
+        self.assertEqual([training.own_key for training in feed.trainings], ["OPL-2"])
+        [problem] = feed.problems
+        self.assertIn("<opleiding> staat in de namespace urn:ander", problem.message)
+        self.assertIn(x.NAMESPACE, problem.message)
+
+    def test_a_file_whose_opleidingen_are_all_in_another_namespace_says_so(self) -> None:
+        data = x.feed(x.training()).replace(b"<opleiding>", b'<opleiding xmlns="">')
+
+        for read in (parse_feed, parse.count_items):
+            with self.subTest(read=read.__name__):
+                with self.assertRaises(FeedRefused) as caught:
+                    read(data)
+
+                self.assertEqual(caught.exception.code, "feed_wrong_namespace")
+                self.assertIn("de opleidingen staan in geen namespace", str(caught.exception))

@@ -6,7 +6,10 @@ from decimal import Decimal
 from typing import Any
 from unittest import mock
 
+from django.apps import apps
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 import time_machine
 
@@ -23,6 +26,7 @@ from stap.register.services import provider_register
 from stap.register.values import CohortStatus, Language, StapPermission
 from tests import factories
 from tests.register import feed_xml as x
+from tests.register.test_feed_parse import MISPLACED, misplaced
 
 KVK = "90000071"
 
@@ -33,12 +37,16 @@ class Collected:
     def __init__(self) -> None:
         self.items: list[list[ReportLine]] = []
         self.notices: list[ReportLine] = []
+        self.heartbeats = 0
 
     def item(self, lines: Sequence[ReportLine]) -> None:
         self.items.append(list(lines))
 
     def notice(self, lines: Sequence[ReportLine]) -> None:
         self.notices.extend(lines)
+
+    def heartbeat(self) -> None:
+        self.heartbeats += 1
 
     @property
     def lines(self) -> list[ReportLine]:
@@ -146,6 +154,20 @@ class GoodFeedTests(FeedTestCase):
         self.assertEqual(cohort_line.code, "BOEKH-UTR-2027-01")
         self.assertIn("€ 1.050,00", cohort_line.message)
         self.assertEqual([lines[0].line for lines in sink.items[:3]], [4, 17, 29])
+
+    def test_cohort_lines_carry_the_cohort_code_also_when_refused(self) -> None:
+        sink = self.send(x.example("met-fouten"))
+
+        cohorts = [line for line in sink.lines if line.subject == "startmoment"]
+        self.assertTrue(cohorts)
+        for line in cohorts:
+            self.assertEqual(line.code, line.own_key.split(" / ")[1])
+        self.assertIn("FOUT", {line.level for line in cohorts})
+
+    def test_the_sink_hears_a_heartbeat_while_the_file_is_checked(self) -> None:
+        sink = self.send(x.example("goed"))
+
+        self.assertEqual(sink.heartbeats, 1 + 2)  # once read, then after each opleiding
 
     def test_every_item_is_audited_through_the_bulk_channel_for_the_person(self) -> None:
         self.send(x.example("goed"))
@@ -283,6 +305,32 @@ class ResendTests(FeedTestCase):
         self.assertIn("andere opleiding", line.message)
         self.assertEqual(Offer.objects.get(own_key="AO-1").training.own_key, "OPL-1")
 
+    def test_offers_that_move_are_refused_with_one_query_for_the_codes_of_their_trainings(
+        self,
+    ) -> None:
+        keys = [f"AO-{number}" for number in range(1, 5)]
+        self.send(
+            x.feed(
+                x.training("OPL-1", *(x.offer(key) for key in keys)),
+                x.training("OPL-2", x.offer("AO-9")),
+            )
+        )
+        code = Training.objects.get(own_key="OPL-1").code
+
+        def moving(count: int) -> bytes:
+            return x.feed(x.training("OPL-2", *(x.offer(key) for key in keys[:count])))
+
+        with CaptureQueriesContext(connection) as one:
+            self.send(moving(1))
+        with CaptureQueriesContext(connection) as four:
+            sink = self.send(moving(4))
+
+        self.assertEqual(len(four), len(one))
+        for key in keys:
+            [line] = sink.about(key)
+            self.assertEqual(line.level, ReportLevel.FOUT)
+            self.assertIn(f"(opleidingscode {code})", line.message)
+
 
 class BadRecordTests(FeedTestCase):
     def test_one_bad_record_keeps_only_itself_and_what_is_under_it_out(self) -> None:
@@ -335,7 +383,7 @@ class BadRecordTests(FeedTestCase):
         self.assertIn("hoger dan de totale verplichte kosten", price.message)
         [date] = sink.about("AO-GOED-03 / C-FOUT-DATUM")
         self.assertIn("<vastInstroommoment>", date.message)
-        self.assertIn("JJJJ-MM-DD", date.message)
+        self.assertIn("2027-02-30, maar die datum bestaat niet", date.message)
         [category] = sink.about("OPL-FOUT-CATEGORIE")
         self.assertIn("'BLOEMEN'", category.message)
         self.assertIn("ECONOMIE", category.message)
@@ -365,6 +413,20 @@ class BadRecordTests(FeedTestCase):
 
         messages = [line.message for line in sink.about("AO-1 / C1")]
         self.assertTrue(any(m.startswith("<eindeInstroomperiode>: ") for m in messages), messages)
+
+    def test_a_record_in_the_wrong_place_is_a_fout_and_nothing_of_it_is_written(self) -> None:
+        for case, (subject, named) in MISPLACED.items():
+            with self.subTest(case=case):
+                sink = self.send(misplaced(case))
+
+                # The record around it is refused (and so is what is under a refused opleiding).
+                error, *under = sink.errors()
+                self.assertEqual(error.subject, subject)
+                self.assertIn(f"Het element {named} staat hier niet op zijn plaats", error.message)
+                self.assertEqual({line.own_key for line in under} - {"AO-1"}, set())
+                self.assertFalse(Training.objects.filter(own_key="OPL-ZOEK").exists())
+                self.assertFalse(Offer.objects.filter(own_key="AO-ZOEK").exists())
+                self.assertFalse(Cohort.objects.filter(code="C-ZOEK").exists())
 
     def test_the_same_own_key_twice_in_one_file_is_refused_the_second_time(self) -> None:
         sink = self.send(
@@ -456,6 +518,15 @@ GENERATED = {
 }
 
 
+def audited_key(entry: AuditEntry) -> str | None:
+    """The own key (or code) of the row an audit entry's object_id names, if it exists."""
+    model = apps.get_model(entry.object_type)
+    row = model.objects.filter(pk=entry.object_id).first()
+    if row is None:
+        return None
+    return str(getattr(row, "own_key", "") or getattr(row, "code", ""))
+
+
 class BulkPathTests(FeedTestCase):
     def rows(self, provider: Provider) -> dict[str, Any]:
         trainings = Training.objects.filter(provider=provider)
@@ -520,6 +591,8 @@ class BulkPathTests(FeedTestCase):
                     e.actor_id,
                     e.channel,
                     e.object_type,
+                    audited_key(e),  # the object_id is the pk of the row the entry is about
+                    e.before,
                     sorted((e.after or {}).keys()),
                     # Generated codes differ between the two organisations; the rest may not.
                     sorted(
@@ -533,17 +606,23 @@ class BulkPathTests(FeedTestCase):
         }
 
     def test_the_bulk_path_writes_what_the_services_write(self) -> None:
-        other = factories.organisation(kvk_number="90000076", name="Dienst B.V.")
-        theirs = provider_register(actor=factories.ACTOR, organisation=other, name="Dienst")
+        for number, example in enumerate(("goed", "met-fouten")):
+            ours = factories.organisation(kvk_number=f"9000008{number}", name=f"Bulk {number}")
+            mine = provider_register(actor=factories.ACTOR, organisation=ours, name="Bulk")
+            other = factories.organisation(
+                kvk_number=f"9000008{number + 5}", name=f"Dienst {number}"
+            )
+            theirs = provider_register(actor=factories.ACTOR, organisation=other, name="Dienst")
 
-        self.send(x.example("goed"), bulk=True)
-        self.send(x.example("goed"), organisation=other, bulk=False)
+            self.send(x.example(example), organisation=ours, bulk=True)
+            self.send(x.example(example), organisation=other, bulk=False)
 
-        bulk, services = self.rows(self.provider), self.rows(theirs)
-        self.assertEqual(bulk["audit"][0][0], "register.cohort_added")
-        for part in ("trainings", "offers", "cohorts", "prices", "audit"):
-            with self.subTest(part=part):
-                self.assertEqual(bulk[part], services[part])
+            bulk, services = self.rows(mine), self.rows(theirs)
+            self.assertEqual(bulk["audit"][0][0], "register.cohort_added")
+            self.assertNotIn(None, [entry[5] for entry in bulk["audit"]])
+            for part in ("trainings", "offers", "cohorts", "prices", "audit"):
+                with self.subTest(example=example, part=part):
+                    self.assertEqual(bulk[part], services[part])
 
     def test_a_batch_the_database_refuses_is_written_one_by_one(self) -> None:
         taken = factories.training(organisation=self.organisation, name="Al bestaand").code

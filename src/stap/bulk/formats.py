@@ -39,6 +39,10 @@ class ItemSink(Protocol):
     def notice(self, lines: Sequence[ReportLine]) -> None:
         """Lines about the file rather than one item (not counted as items)."""
 
+    def heartbeat(self) -> None:
+        """Still busy (say while reading and checking the file, before any item): keeps the
+        run's lease. Call it now and then; it may raise to stop a worker that lost the run."""
+
 
 class BulkFormat(Protocol):
     max_bytes: int

@@ -69,6 +69,19 @@ class BulkRun(models.Model):
         blank=True,
         help_text=_("Een run die zo lang geen voortgang meldt, wordt opnieuw ingepland."),
     )
+    claim = models.UUIDField(
+        _("claim"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Nieuw bij elke keer dat een worker de run oppakt; alleen die worker mag de run "
+            "bijwerken."
+        ),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("pogingen"), default=0, help_text=_("Hoe vaak een worker de run heeft opgepakt.")
+    )
 
     class Meta:
         verbose_name = _("bulkrun")

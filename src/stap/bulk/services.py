@@ -1,27 +1,32 @@
 """Write use cases of bulk uploads: submit a file, put runs whose worker died back in the queue.
 
 A run is created, audited and queued in one transaction (the queue is the database, ADR 0004),
-so a file is never accepted without its job. Small files are processed right away in the
-submitting request as well; the queued job then finds the run done and leaves it alone.
+so a file is never accepted without its job. Small files (few items *and* few bytes) are
+processed right away in the submitting request as well; the queued job then finds the run done
+and leaves it alone.
 """
 
 import hashlib
 import re
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from stap.bulk.formats import bulk_format
 from stap.bulk.models import BulkKind, BulkReportLine, BulkRun, BulkRunStatus, ReportLevel
-from stap.bulk.processing import bulk_run_process
+from stap.bulk.processing import MAX_ATTEMPTS, bulk_run_process
 from stap.bulk.tasks import bulk_run_process_task
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
 from stap.core.errors import DomainError
 from stap.identity.models import Organisation
 
-# Files with at most this many items are processed in the request that submits them.
+# Files with at most this many items, and at most this many bytes, are processed in the request
+# that submits them. The bytes count too: a file with few items can still be slow to check (a
+# schema error for every one of thousands of stray elements).
 INLINE_MAX_ITEMS = 200
+INLINE_MAX_BYTES = 256 * 1024
 
 
 class BulkFileRefused(DomainError):
@@ -115,7 +120,8 @@ def bulk_run_submit(
     A file that is too large or empty raises ``BulkFileRefused`` and is not stored. A file that
     its format refuses as a whole (not XML, a DOCTYPE, the wrong root, …) is stored as a failed
     run whose report says why. Otherwise the run is queued for the worker; a file of at most
-    ``INLINE_MAX_ITEMS`` items is processed before this returns. ``BulkRunBusy`` while another
+    ``INLINE_MAX_ITEMS`` items and ``INLINE_MAX_BYTES`` bytes is processed before this returns.
+    ``BulkRunBusy`` while another
     file of the same kind of this organisation is still queued or running.
     """
     if actor.organisation_kvk and actor.organisation_kvk != organisation.kvk_number:
@@ -145,7 +151,7 @@ def bulk_run_submit(
         total=total,
         refusal=refusal,
     )
-    if refusal is None and total <= INLINE_MAX_ITEMS:
+    if refusal is None and total <= INLINE_MAX_ITEMS and len(data) <= INLINE_MAX_BYTES:
         bulk_run_process(run_id=run.pk)
         run.refresh_from_db()
     return run
@@ -155,17 +161,26 @@ def bulk_run_submit(
 def bulk_runs_requeue_stale() -> list[int]:
     """Put runs whose worker stopped extending the lease back in the queue; returns their ids.
 
+    The worker's claim is withdrawn, so should it still be alive it stops at its next write. A
+    run that was claimed ``MAX_ATTEMPTS`` times already is not queued again but fails: a file
+    whose processing keeps stopping would otherwise take a worker forever.
     Called before each submit; a periodic job may call it as well."""
+    now = clock.now()
     stale = list(
         BulkRun.objects.select_for_update(skip_locked=True)
-        .filter(status=BulkRunStatus.RUNNING, lease_expires_at__lt=clock.now())
+        .filter(status=BulkRunStatus.RUNNING, lease_expires_at__lt=now)
         .select_related("organisation")
         .defer("data")
     )
+    requeued: list[int] = []
     for run in stale:
+        if run.attempts >= MAX_ATTEMPTS:
+            _fail_stalled(run)
+            continue
         run.status = BulkRunStatus.QUEUED
         run.lease_expires_at = None
-        run.save(update_fields=["status", "lease_expires_at"])
+        run.claim = None
+        run.save(update_fields=["status", "lease_expires_at", "claim"])
         audit_record(
             actor=Actor.system("bulk"),
             action="bulk.run_requeued",
@@ -174,4 +189,34 @@ def bulk_runs_requeue_stale() -> list[int]:
             organisation_kvk=run.organisation.kvk_number,
         )
         bulk_run_process_task.enqueue(run_id=run.pk)
-    return [run.pk for run in stale]
+        requeued.append(run.pk)
+    return requeued
+
+
+def _fail_stalled(run: BulkRun) -> None:
+    with translation.override("nl"):  # stored, like every report text, in Dutch
+        run.failure = _(
+            "Het verwerken van dit bestand is %(attempts)s keer begonnen en steeds vastgelopen "
+            "voordat het klaar was; daarom is het gestopt. Wat hierboven staat is verwerkt. "
+            "Verdeel het aanbod over kleinere bestanden en stuur die opnieuw; wat al verwerkt "
+            "is, wordt dan bijgewerkt en niet dubbel aangemaakt."
+        ) % {"attempts": run.attempts}
+    run.status = BulkRunStatus.FAILED
+    run.finished_at = clock.now()
+    run.lease_expires_at = None
+    run.claim = None
+    run.save(update_fields=["status", "failure", "finished_at", "lease_expires_at", "claim"])
+    audit_record(
+        actor=Actor.system("bulk"),
+        action="bulk.run_finished",
+        target=run,
+        after={
+            "status": run.status,
+            "total": run.total,
+            "processed": run.processed,
+            "info": run.info_count,
+            "error": run.error_count,
+            "attempts": run.attempts,
+        },
+        organisation_kvk=run.organisation.kvk_number,
+    )

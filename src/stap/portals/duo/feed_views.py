@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from stap.bulk.formats import bulk_format
 from stap.bulk.models import BulkKind, ReportLevel
 from stap.bulk.selectors import (
     bulk_report_csv,
@@ -36,13 +38,36 @@ class FeedUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
 
+    def clean_feed(self) -> UploadedFile:
+        """Refuse a file above the format's limit by its size alone, before it is read into
+        memory (the service says the same, but only once it has the bytes)."""
+        upload: UploadedFile = self.cleaned_data["feed"]
+        limit = bulk_format(BulkKind.SCHOLINGSAANBOD).max_bytes
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("Het bestand is %(size)s MB; het mag ten hoogste %(limit)s MB zijn.")
+                % {"size": f"{upload.size / 2**20:.1f}", "limit": limit // 2**20},
+                code="too_large",
+            )
+        return upload
+
 
 @require_http_methods(["GET", "POST"])
 @registrar_required
 def feed_upload(request: HttpRequest, duo: DuoContext) -> HttpResponse:
     assert duo.organisation is not None
     form = FeedUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and not duo.read_only:
+    if request.method == "POST" and duo.read_only:
+        # The page shows no button then; a POST that comes anyway is told, not ignored.
+        messages.error(
+            request,
+            _(
+                "Uw machtiging geldt alleen voor één vestiging. U kunt daarom alleen kijken en "
+                "geen bestand aanleveren; er is niets ontvangen."
+            ),
+        )
+        form = FeedUploadForm()
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["feed"]
         try:
             run = bulk_run_submit(

@@ -3,7 +3,8 @@
 The file comes from outside, so the parser is hardened before it sees a byte: no DTD and no
 DOCTYPE at all (a billion-laughs or XXE file is refused before any entity could be expanded or
 any file or URL read), no network, no huge trees, a size limit checked before parsing and an
-element-count limit checked while parsing. Anything wrong with the file as a whole raises
+element-count limit checked while parsing (attributes count as elements: the format has none,
+and each one could cost a schema error). Anything wrong with the file as a whole raises
 ``FeedRefused`` with a Dutch message; nothing else escapes ``parse_feed``.
 
 A file that is safe and well-formed is then checked against the published XSD **per
@@ -35,6 +36,7 @@ from stap.register.feed.schema import (
     Problems,
     local_name,
     schema_problems,
+    shown,
 )
 from stap.register.services import AddressInput
 
@@ -215,7 +217,8 @@ def read_document(data: bytes) -> Any:
         raise FeedRefused(_("Het bestand is geen XML."), code="feed_not_xml")
     if _has_doctype(root):
         raise _refuse_doctype()
-    if elements > MAX_ELEMENTS:
+    # Attributes count as elements (counted at once in C, not one by one while parsing).
+    if elements + int(root.xpath("count(//@*)")) > MAX_ELEMENTS:
         raise _too_many()
     return root
 
@@ -235,7 +238,10 @@ def _has_doctype(element: Any) -> bool:
 
 def _too_many() -> FeedRefused:
     return FeedRefused(
-        _("Het bestand bevat meer dan %(limit)s elementen. Verdeel het aanbod over meer bestanden.")
+        _(
+            "Het bestand bevat meer dan %(limit)s elementen en attributen. Verdeel het aanbod over "
+            "meer bestanden."
+        )
         % {"limit": f"{MAX_ELEMENTS:,}".replace(",", ".")},
         code="feed_too_many_elements",
     )
@@ -263,10 +269,14 @@ def _not_xml(error: Exception) -> FeedRefused:
 # --- Checking and mapping record by record ------------------------------------------------------
 
 
-def parse_feed(data: bytes) -> Feed:
+def parse_feed(data: bytes, *, heartbeat: Callable[[], None] | None = None) -> Feed:
     """Read ``data`` as a scholingsaanbod feed. ``FeedRefused`` when the file as a whole is
-    unusable; otherwise every record, each with its values or its problems."""
+    unusable; otherwise every record, each with its values or its problems. ``heartbeat`` is
+    called after reading the file and after checking each opleiding, so that a long check can
+    say it is still alive."""
     root = read_document(data)
+    if heartbeat is not None:
+        heartbeat()
     if root.tag != NS + ROOT:
         raise _wrong_root(root.tag)
     feed = Feed(trainings=[])
@@ -276,22 +286,46 @@ def parse_feed(data: bytes) -> Feed:
         if child.tail and child.tail.strip():
             feed.problems.append(_stray_text(ROOT, child.sourceline))
         if child.tag != NS + TRAINING:
-            feed.problems.append(
-                Problem(
-                    element=local_name(child.tag),
-                    line=child.sourceline,
-                    message=_(
-                        "Het element <%(element)s> hoort niet in <scholingsaanbod>; daar staan "
-                        "alleen <opleiding>-elementen. Het is overgeslagen."
-                    )
-                    % {"element": local_name(child.tag)},
-                )
-            )
+            feed.problems.append(_not_a_training(child))
             continue
         feed.trainings.append(_training(child))
+        if heartbeat is not None:
+            heartbeat()
     if not feed.trainings:
-        raise _no_training()
+        raise _no_training(root)
     return feed
+
+
+def _not_a_training(child: Any) -> Problem:
+    name = local_name(child.tag)
+    if name == TRAINING:
+        return Problem(element=name, line=child.sourceline, message=_wrong_namespace(child.tag))
+    return Problem(
+        element=shown(name),
+        line=child.sourceline,
+        message=_(
+            "Het element <%(element)s> hoort niet in <scholingsaanbod>; daar staan alleen "
+            "<opleiding>-elementen. Het is overgeslagen."
+        )
+        % {"element": shown(name)},
+    )
+
+
+def _wrong_namespace(tag: Any) -> str:
+    """Why an <opleiding> in another namespace than the feed's is skipped."""
+    return _(
+        "Dit element <opleiding> staat in %(where)s, niet in de namespace van de feed "
+        '(%(namespace)s). Het is overgeslagen. Zet xmlns="%(namespace)s" op het hoofdelement en '
+        "gebruik voor <opleiding> en alles daarin geen andere namespace."
+    ) % {"where": _namespace_of(tag), "namespace": NAMESPACE}
+
+
+def _namespace_of(tag: Any) -> str:
+    text = str(tag)
+    namespace = text[1:].split("}", 1)[0] if text.startswith("{") else ""
+    if not namespace:
+        return _("geen namespace")
+    return _("de namespace %(namespace)s") % {"namespace": shown(namespace)}
 
 
 def count_items(data: bytes) -> int:
@@ -306,11 +340,24 @@ def count_items(data: bytes) -> int:
         for offer in training.iterchildren(NS + OFFER):
             count += 1 + sum(1 for _cohort in offer.iterchildren(NS + COHORT))
     if not count:
-        raise _no_training()
+        raise _no_training(root)
     return count
 
 
-def _no_training() -> FeedRefused:
+def _no_training(root: Any) -> FeedRefused:
+    for child in root:
+        if local_name(child.tag) == TRAINING:
+            # There are opleidingen, only not in the namespace of the feed: say so.
+            return FeedRefused(
+                _(
+                    "Het bestand bevat geen <opleiding> in de namespace van de feed "
+                    "(%(namespace)s): de opleidingen staan in %(where)s. Er is niets verwerkt. "
+                    'Zet xmlns="%(namespace)s" op het hoofdelement en gebruik voor <opleiding> en '
+                    "alles daarin geen andere namespace."
+                )
+                % {"where": _namespace_of(child.tag), "namespace": NAMESPACE},
+                code="feed_wrong_namespace",
+            )
     return FeedRefused(
         _("Het bestand bevat geen <opleiding>. Een feed heeft ten minste één opleiding."),
         code="feed_empty",

@@ -288,6 +288,7 @@ class FeedWriter:
             ).select_related("address")
         }
         creates: list[tuple[OfferNode, Offer]] = []
+        moved: list[tuple[OfferNode, Offer]] = []
         for node in nodes:
             parent = node.parent
             assert parent is not None
@@ -311,19 +312,12 @@ class FeedWriter:
                 continue
             node.obj, node.code = offer, str(offer.scholings_id)
             if offer.training_id != training.pk:
-                node.error(
-                    _(
-                        "Deze aangeboden opleiding hoort in het register bij een andere opleiding "
-                        "(opleidingscode %(code)s). Een aangeboden opleiding verhuist niet naar "
-                        "een andere opleiding: geef haar een nieuwe eigen sleutel, of zet haar "
-                        "terug onder de opleiding waar ze bij hoort."
-                    )
-                    % {"code": offer.training.code}
-                )
+                moved.append((node, offer))
                 continue
             self._offer_update(
                 node, offer, values.language, values.stap_permission, values.website, address
             )
+        self._moved(moved)
         created = writes.offers_create(
             [new for _node, new in creates],
             actor=self.actor,
@@ -338,6 +332,27 @@ class FeedWriter:
             node.done(
                 _("Aangeboden opleiding aangemaakt met scholings-ID %(id)s; locatie: %(place)s.")
                 % {"id": offer.scholings_id, "place": address_text(writes.address_input(offer))}
+            )
+
+    def _moved(self, moved: list[tuple[OfferNode, Offer]]) -> None:
+        """Refuse offers that are under another training in the register (one query for the
+        codes of those trainings)."""
+        if not moved:
+            return
+        codes = dict(
+            Training.objects.filter(
+                pk__in={offer.training_id for _node, offer in moved}
+            ).values_list("pk", "code")
+        )
+        for node, offer in moved:
+            node.error(
+                _(
+                    "Deze aangeboden opleiding hoort in het register bij een andere opleiding "
+                    "(opleidingscode %(code)s). Een aangeboden opleiding verhuist niet naar "
+                    "een andere opleiding: geef haar een nieuwe eigen sleutel, of zet haar "
+                    "terug onder de opleiding waar ze bij hoort."
+                )
+                % {"code": codes.get(offer.training_id, "?")}
             )
 
     def _offer_update(
@@ -521,7 +536,7 @@ def feed_process(
 ) -> None:
     """Parse ``data`` and write every item for ``organisation``; ``FeedRefused`` for a file that
     cannot be read at all."""
-    feed = parse_feed(data)
+    feed = parse_feed(data, heartbeat=sink.heartbeat)
     sink.notice(
         [
             ReportLine(

@@ -2,18 +2,22 @@
 
 The XSD (``stap/register/xsd/scholingsaanbod-feed.xsd``, a copy of the one in ``docs/formats``)
 is the contract. ``schema_problems`` validates one ``<opleiding>`` against it and pins each error
-on the nearest record it occurs in (the opleiding, an aangeboden opleiding or a cohort), as a
-``Problem`` whose Dutch message names the element and says how to fix it.
+on the nearest record around it that the parser reads (the opleiding, an aangeboden opleiding in
+it or a cohort in one of those; a record in the wrong place gives its problems to the record
+around it), as a ``Problem`` whose Dutch message names the element and says how to fix it. A
+record gets at most ``MAX_PROBLEMS_PER_RECORD`` problems and a line that counts the rest.
 """
 
+import functools
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from lxml import etree
 
@@ -100,56 +104,152 @@ def schema() -> Any:
 # --- Schema errors in Dutch ----------------------------------------------------------------------
 
 
+# At most this many problems are reported per record; the rest are counted in one line.
+MAX_PROBLEMS_PER_RECORD = 20
+
+
 class Problems:
     """Schema problems of one opleiding, by the record (element) they belong to."""
 
-    def __init__(self, record: Any) -> None:
-        self._tree = record.getroottree()
-        self._by_path: dict[str, list[Problem]] = {}
+    def __init__(self) -> None:
+        # Keyed by the element itself: lxml gives one Python object per element while one is
+        # referenced, and this dict references them.
+        self._by_record: dict[Any, list[Problem]] = {}
+        self._more: dict[Any, int] = {}
 
-    def add(self, item: Any, problem: Problem) -> None:
-        self._by_path.setdefault(self._tree.getpath(item), []).append(problem)
+    def add(self, item: Any, problem: Callable[[], Problem]) -> None:
+        """Add the problem ``problem()`` makes to ``item``; once the record has
+        ``MAX_PROBLEMS_PER_RECORD``, only count it (and never make its message)."""
+        found = self._by_record.setdefault(item, [])
+        if len(found) < MAX_PROBLEMS_PER_RECORD:
+            found.append(problem())
+        else:
+            self._more[item] = self._more.get(item, 0) + 1
 
     def of(self, item: Any) -> list[Problem]:
-        if not self._by_path:
-            return []
-        return list(self._by_path.get(self._tree.getpath(item), []))
+        found = list(self._by_record.get(item, ()))
+        more = self._more.get(item, 0)
+        if more:
+            found.append(
+                Problem(
+                    element="",
+                    line=item.sourceline,
+                    message=ngettext(
+                        "En nog %(count)s probleem in dit onderdeel. Herstel eerst de problemen "
+                        "hierboven en stuur het bestand opnieuw.",
+                        "En nog %(count)s problemen in dit onderdeel. Herstel eerst de problemen "
+                        "hierboven en stuur het bestand opnieuw.",
+                        more,
+                    )
+                    % {"count": f"{more:,}".replace(",", ".")},
+                )
+            )
+        return found
 
 
 def schema_problems(record: Any) -> Problems:
-    """Validate one <opleiding> against the XSD; pin each error on its nearest record."""
-    problems = Problems(record)
+    """Validate one <opleiding> against the XSD; pin each error on the nearest record the
+    parser reads (see ``_record_of``), at most ``MAX_PROBLEMS_PER_RECORD`` per record."""
+    problems = Problems()
     validator = schema()
     if validator.validate(record):
         return problems
-    seen: set[str] = set()
+    nodes = _Nodes(record)
+    seen: set[Any] = set()
     for entry in validator.error_log:
-        node = _node(record, entry.path)
-        node_path = record.getroottree().getpath(node)
-        if node_path in seen and entry.type_name != "SCHEMAV_ELEMENT_CONTENT":
+        node = nodes.find(entry.path)
+        if node in seen and entry.type_name != "SCHEMAV_ELEMENT_CONTENT":
             continue  # one problem per value: libxml2 may report a facet and the type
-        seen.add(node_path)
-        item = node
-        while item is not None and item.tag not in ITEM_TAGS:
-            item = item.getparent()
-        problems.add(item if item is not None else record, _dutch(entry, node))
+        seen.add(node)
+        problems.add(_record_of(record, node), functools.partial(_dutch, entry, node))
     return problems
 
 
-def _node(record: Any, path: str | None) -> Any:
-    """The element a schema error is about. libxml2 gives its path from the validated record
-    ("/*/*[3]", or "/sa:opleiding/sa:naamKort" when the file uses a prefix)."""
-    steps = (path or "").split("/", 2)
-    if len(steps) < 3 or steps[0]:
-        return record
-    namespaces: dict[str, str] = {}
-    for element in record.iter():
-        namespaces.update((prefix, uri) for prefix, uri in element.nsmap.items() if prefix)
-    try:
-        nodes = record.xpath("./" + steps[2], namespaces=namespaces)
-    except etree.XPathError:
-        return record
-    return nodes[0] if nodes and isinstance(nodes[0], etree._Element) else record
+def _record_of(record: Any, node: Any) -> Any:
+    """The record a problem with ``node`` belongs to: the nearest opleiding, aangeboden
+    opleiding or cohort around it **in a place where the parser reads it** (an aangeboden
+    opleiding directly in the opleiding, a cohort directly in such an aangeboden opleiding).
+    A record in the wrong place (a cohort directly in the opleiding, an aangeboden opleiding in
+    another, an opleiding in an opleiding) is never read, so its problems go to the record
+    around it; otherwise they would be lost and the wrong place would go unreported."""
+    current = node
+    while current is not None and current is not record:
+        if _read_by_the_parser(record, current):
+            return current
+        current = current.getparent()
+    return record
+
+
+def _read_by_the_parser(record: Any, element: Any) -> bool:
+    parent = element.getparent()
+    if element.tag == NS + OFFER:
+        return parent is record
+    if element.tag == NS + COHORT:
+        return parent is not None and parent.tag == NS + OFFER and parent.getparent() is record
+    return False
+
+
+_STEP = re.compile(
+    r"^(?:(?P<prefix>[^:\[\]]+):)?(?P<name>[^:\[\]]+)(?:\[(?P<index>[1-9][0-9]*)\])?$"
+)
+
+
+class _Nodes:
+    """The elements that schema errors are about, found from libxml2's paths.
+
+    libxml2 gives a path from the validated record: "/*/*[3]/*[2]" (``*[n]``: the n-th child
+    element; elements in the default namespace have no name in a path), "/sa:opleiding/
+    sa:naamKort[2]" (the n-th child of that name with that prefix) or "/*/kleur" (no namespace).
+    Each parent's children are grouped once, so many errors on many siblings cost no more than
+    the record is long (an XPath per error would walk the siblings every time)."""
+
+    def __init__(self, record: Any) -> None:
+        self._record = record
+        self._found: dict[str, Any] = {}
+        self._groups: dict[tuple[Any, str], list[Any]] = {}
+
+    def find(self, path: str | None) -> Any:
+        key = path or ""
+        node = self._found.get(key)
+        if node is None:
+            node = self._found[key] = self._walk(key)
+        return node
+
+    def _walk(self, path: str) -> Any:
+        steps = path.split("/")
+        if len(steps) < 2 or steps[0]:
+            return self._record
+        node = self._record
+        for step in steps[2:]:
+            match = _STEP.match(step)
+            if match is None:
+                return node  # an attribute or text node: the element it is on
+            name = match["name"] if match["prefix"] is None else step.split("[", 1)[0]
+            group = self._group(node, name)
+            index = int(match["index"] or 1)
+            if index > len(group):
+                return node
+            node = group[index - 1]
+        return node
+
+    def _group(self, parent: Any, name: str) -> list[Any]:
+        key = (parent, name)
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = [
+                child for child in parent if isinstance(child.tag, str) and _named(child, name)
+            ]
+        return group
+
+
+def _named(element: Any, name: str) -> bool:
+    """Whether libxml2 would count ``element`` under ``name`` in a path."""
+    if name == "*":
+        return True
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        return element.prefix == prefix and local_name(element.tag) == local
+    return bool(element.tag == name)
 
 
 _ENTRY = re.compile(
@@ -161,6 +261,7 @@ _VALUE = re.compile(r"The value '(?P<value>.*)' (?:is|has)", re.S)
 _NOT_VALID = re.compile(
     r"^'(?P<value>.*)' is not a valid value of the (?:local )?atomic type", re.S
 )
+_DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( (?P<names>.*?) \)", re.S)
 
 _DATES = frozenset(
@@ -216,7 +317,8 @@ def local_name(tag: Any) -> str:
     return text.rsplit("}", 1)[-1] if text.startswith("{") else text
 
 
-def _shown(value: str) -> str:
+def shown(value: str) -> str:
+    """``value`` for a message: whitespace collapsed, at most 60 characters."""
     value = " ".join(value.split())
     return value if len(value) <= 60 else value[:57] + "…"
 
@@ -250,67 +352,71 @@ def _dutch(entry: Any, node: Any) -> Problem:
 
 
 def _message(element: str, tag: str, attribute: str | None, rest: str) -> str:
-    shown = f"<{element}>"
+    label = f"<{shown(element)}>"
     if attribute:
         return _("Het attribuut %(attribute)s op %(element)s is niet toegestaan. Haal het weg.") % {
-            "attribute": attribute,
-            "element": shown,
+            "attribute": shown(attribute),
+            "element": label,
         }
     hint = _hint(element)
     facet = _FACET.match(rest)
     value_match = _VALUE.search(rest)
-    value = _shown(value_match["value"]) if value_match else ""
+    value = shown(value_match["value"]) if value_match else ""
     if facet:
         kind = facet["facet"]
         numbers = _QUOTED.findall(facet["detail"]) or ["?"]
         if kind == "maxLength":
             return _(
                 "%(element)s is te lang: %(length)s tekens, ten hoogste %(max)s. Kort de tekst in."
-            ) % {"element": shown, "length": numbers[0], "max": numbers[-1]}
+            ) % {"element": label, "length": numbers[0], "max": numbers[-1]}
         if kind == "minLength":
-            return _("%(element)s is leeg. Vul een waarde in.") % {"element": shown}
+            return _("%(element)s is leeg. Vul een waarde in.") % {"element": label}
         if kind == "enumeration":
             allowed = _QUOTED.findall(rest.split("{", 1)[-1])
             return _(
                 "%(element)s heeft de waarde '%(value)s', die niet in de waardelijst staat. "
                 "Kies een van: %(allowed)s."
-            ) % {"element": shown, "value": value, "allowed": ", ".join(allowed)}
+            ) % {"element": label, "value": value, "allowed": ", ".join(allowed)}
         if kind == "maxInclusive":
             return _("%(element)s is %(value)s; het hoogste toegestane is %(max)s. %(hint)s") % {
-                "element": shown,
+                "element": label,
                 "value": value,
                 "max": numbers[-1],
                 "hint": hint,
             }
         if kind == "minInclusive":
             return _("%(element)s is %(value)s; het laagste toegestane is %(min)s. %(hint)s") % {
-                "element": shown,
+                "element": label,
                 "value": value,
                 "min": numbers[-1],
                 "hint": hint,
             }
         if kind in {"fractionDigits", "totalDigits"}:
             return _("%(element)s heeft te veel cijfers: '%(value)s'. %(hint)s") % {
-                "element": shown,
+                "element": label,
                 "value": value,
                 "hint": hint,
             }
         return _("%(element)s heeft niet de juiste vorm: '%(value)s'. %(hint)s") % {
-            "element": shown,
+            "element": label,
             "value": value,
             "hint": hint or _("Zie de specificatie van de feed."),
         }
     not_valid = _NOT_VALID.match(rest)
+    if not_valid and element in _DATES and _DATE_FORM.fullmatch(not_valid["value"]):
+        return _(
+            "%(element)s is %(value)s, maar die datum bestaat niet. Kies een datum die wel bestaat."
+        ) % {"element": label, "value": not_valid["value"]}
     if not_valid:
         return _("%(element)s heeft geen geldige waarde: '%(value)s'. %(hint)s") % {
-            "element": shown,
-            "value": _shown(not_valid["value"]),
+            "element": label,
+            "value": shown(not_valid["value"]),
             "hint": hint or _("Zie de specificatie van de feed."),
         }
     expected = _EXPECTED.search(rest)
     if rest.startswith("Missing child element"):
         return _("In %(element)s ontbreekt %(names)s. Voeg het toe.") % {
-            "element": shown,
+            "element": label,
             "names": _names(expected["names"]) if expected else _("een element"),
         }
     if rest.startswith("This element is not expected"):
@@ -318,22 +424,22 @@ def _message(element: str, tag: str, attribute: str | None, rest: str) -> str:
             return _(
                 "Het element %(element)s staat niet in de namespace van de feed (%(namespace)s). "
                 "Gebruik de elementnamen en de namespace uit de specificatie."
-            ) % {"element": shown, "namespace": NAMESPACE}
+            ) % {"element": label, "namespace": NAMESPACE}
         if expected:
             return _(
                 "Het element %(element)s staat hier niet op zijn plaats; verwacht is %(names)s. "
                 "Controleer de volgorde en de spelling."
-            ) % {"element": shown, "names": _names(expected["names"])}
+            ) % {"element": label, "names": _names(expected["names"])}
         return _(
             "Het element %(element)s komt hier te vaak voor of hoort hier niet. Haal het weg."
-        ) % {"element": shown}
+        ) % {"element": label}
     if "Character content other than whitespace" in rest:
         return _("In %(element)s staat tekst tussen de elementen. Haal die weg.") % {
-            "element": shown
+            "element": label
         }
     if "Element content is not allowed" in rest:
-        return _("%(element)s mag geen elementen bevatten, alleen een waarde.") % {"element": shown}
+        return _("%(element)s mag geen elementen bevatten, alleen een waarde.") % {"element": label}
     return _("%(element)s klopt niet met het schema: %(detail)s") % {
-        "element": shown,
+        "element": label,
         "detail": rest[:200],
     }
