@@ -1,6 +1,8 @@
 """Vooraanmeldingen in the Opleidersportaal: one student by form, many by file — checked, shown,
 committed on request, rejected rows fixed in place; always within the signed-in organisation."""
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -241,3 +243,18 @@ class UploadTests(PreRegistrationScreenTestCase):
 
         self.assertContains(page, "eerste.csv")
         self.assertContains(page, "pseudo-1")
+
+
+class StaleUploadTests(PreRegistrationScreenTestCase):
+    def test_a_busy_upload_whose_worker_stopped_is_queued_again_when_its_page_asks(self) -> None:
+        upload = self.send(csv_bytes([good_row(self.register)]))
+        PreRegistrationUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.CHECKING, lease_expires_at=MOMENT - dt.timedelta(minutes=1)
+        )
+
+        response = self.client.get(
+            reverse("provider:upload_status", kwargs={"upload_id": upload.pk})
+        )
+
+        self.assertEqual(response.json()["status"], UploadStatus.RECEIVED)
+        self.assertFalse(response.json()["done"])

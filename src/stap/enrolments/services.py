@@ -86,6 +86,7 @@ def upload_receive(
     _own_organisation(actor, organisation)
     if (refusal := _size_refusal(size)) is not None:
         raise refusal
+    uploads_requeue_stale()
     sha256 = _sha256(stream)
     head = stream.read(4096)
     stream.seek(0)
@@ -250,7 +251,10 @@ def upload_commit(*, upload_id: int) -> None:
 
 
 def uploads_requeue_stale() -> list[int]:
-    """Put uploads whose worker stopped back in their queue, and queue their job again."""
+    """Put uploads whose worker stopped back in their queue, and queue their job again.
+
+    Called when a file comes in and when a busy upload's page asks how far it is, so that a
+    killed worker's upload goes on without anyone doing anything."""
     requeued = stale_uploads()
     for upload_id, queue in requeued:
         task = upload_check_task if queue == UploadStatus.RECEIVED else upload_commit_task

@@ -50,6 +50,7 @@ from stap.enrolments.services import (
     staged_row_fix,
     upload_commit_request,
     upload_receive,
+    uploads_requeue_stale,
 )
 from stap.identity.signin import ProviderContext
 from stap.portals.provider.prereg_forms import PreRegistrationForm, RowForm, UploadForm
@@ -233,6 +234,9 @@ def _refusal(upload: PreRegistrationUpload) -> str:
 @signed_in_provider
 def upload_status(request: HttpRequest, provider: ProviderContext, upload_id: int) -> JsonResponse:
     found = upload_for_organisation(organisation=provider.organisation, upload_id=upload_id)
+    if found.status in BUSY and found.lease_expires_at and found.lease_expires_at < clock.now():
+        uploads_requeue_stale()
+        found.refresh_from_db()
     response = JsonResponse(
         {
             "status": found.status,
