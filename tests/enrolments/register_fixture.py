@@ -5,6 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.test import TestCase
+
+import time_machine
+
 from stap.identity.models import Organisation
 from stap.register.models import Cohort, Offer
 from stap.register.services import (
@@ -147,3 +151,19 @@ def good_row(register: Register, **changes: str) -> dict[str, str]:
     }
     row.update(changes)
     return row
+
+
+class WithRegister:
+    """Builds the register once per test class, on ``MOMENT``."""
+
+    register: Register
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        with time_machine.travel(MOMENT, tick=False):
+            cls.register = build_register()
+
+
+@time_machine.travel(MOMENT, tick=False)
+class RegisterTestCase(WithRegister, TestCase):
+    """A test case on ``MOMENT`` with the register of ``build_register``."""

@@ -5,8 +5,6 @@ import csv
 import io
 from decimal import Decimal
 
-from django.test import TestCase
-
 import time_machine
 
 from stap.core.audit import Actor
@@ -32,7 +30,11 @@ from stap.enrolments.services import (
     uploads_requeue_stale,
 )
 from stap.register.services import cohort_close
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    MOMENT,
+    RegisterTestCase,
+    good_row,
+)
 
 
 def csv_bytes(rows: list[dict[str, str]], *, separator: str = ";") -> bytes:
@@ -43,15 +45,7 @@ def csv_bytes(rows: list[dict[str, str]], *, separator: str = ";") -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-@time_machine.travel(MOMENT, tick=False)
-class UploadTestCase(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class UploadTestCase(RegisterTestCase):
     def setUp(self) -> None:
         self.actor = Actor(
             kind=ActorKind.PERSON,

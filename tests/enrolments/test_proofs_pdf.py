@@ -3,17 +3,19 @@ verification code printed and as a QR code to the public check."""
 
 import io
 
-from django.test import TestCase, override_settings
+from django.test import override_settings
 from django.utils import translation
 
-import time_machine
 from pypdf import PdfReader
 
 from stap.enrolments.models import RegistrationProof
 from stap.enrolments.proofs.codes import shown
 from stap.enrolments.proofs.pdf import FIXED_TEXT, QrCode, check_url, registration_proof_pdf
 from stap.enrolments.proofs.services import proof_issue
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    RegisterTestCase,
+    good_row,
+)
 from tests.enrolments.test_proofs_services import provider_actor
 
 A4_POINTS = (595.28, 841.89)
@@ -27,16 +29,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@time_machine.travel(MOMENT, tick=False)
 @override_settings(STAP_BASE_URL="https://stap.example")
-class PdfTests(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class PdfTests(RegisterTestCase):
     def issue(self, **changes: str) -> RegistrationProof:
         return proof_issue(
             actor=provider_actor(self.register),

@@ -3,7 +3,6 @@
 import dataclasses
 
 from django.http import Http404
-from django.test import TestCase
 
 import time_machine
 
@@ -23,22 +22,13 @@ from tests import factories
 from tests.enrolments.register_fixture import (
     MOMENT,
     TODAY,
-    Register,
-    build_register,
+    RegisterTestCase,
     good_row,
 )
 from tests.enrolments.test_proofs_services import provider_actor
 
 
-@time_machine.travel(MOMENT, tick=False)
-class SelectorTests(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class SelectorTests(RegisterTestCase):
     def issue(self, **changes: str) -> RegistrationProof:
         return proof_issue(
             actor=provider_actor(self.register),

@@ -3,10 +3,6 @@ is written when they refuse, history is kept, and every change is in the audit t
 
 from decimal import Decimal
 
-from django.test import TestCase
-
-import time_machine
-
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, AuditEntry, Channel
 from stap.enrolments.models import ProofStatus, RegistrationProof
@@ -20,7 +16,12 @@ from stap.enrolments.proofs.services import (
     proof_replace,
     proof_revoke,
 )
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    MOMENT,
+    Register,
+    RegisterTestCase,
+    good_row,
+)
 
 
 def provider_actor(register: Register, pseudonym: str = "ps-opleider-1") -> Actor:
@@ -32,15 +33,7 @@ def provider_actor(register: Register, pseudonym: str = "ps-opleider-1") -> Acto
     )
 
 
-@time_machine.travel(MOMENT, tick=False)
-class ProofTestCase(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class ProofTestCase(RegisterTestCase):
     def setUp(self) -> None:
         self.actor = provider_actor(self.register)
 

@@ -17,7 +17,7 @@ from stap.enrolments.prereg.content import STAP_MAXIMUM, RegisterFacts, check_co
 from stap.enrolments.prereg.pension import aow_date, eighteenth_birthday
 from stap.enrolments.prereg.reading import RawRow
 from stap.enrolments.prereg.structure import COUNTRIES, check_structure
-from tests.enrolments.register_fixture import MOMENT, TODAY, Register, build_register, good_row
+from tests.enrolments.register_fixture import MOMENT, TODAY, Register, WithRegister, good_row
 
 HOSTILE = st.one_of(
     st.text(max_size=30),
@@ -66,14 +66,7 @@ def _row(register: Register) -> st.SearchStrategy[dict[str, str]]:
 
 
 @time_machine.travel(MOMENT, tick=False)
-class AcceptedRowTests(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class AcceptedRowTests(WithRegister, TestCase):
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data())
     def test_a_row_that_passes_both_stages_keeps_every_rule(self, data: st.DataObject) -> None:

@@ -7,15 +7,16 @@ test_xml_reader); the rules that compare rows are in test_checking.
 import datetime as dt
 from collections.abc import Callable
 
-from django.test import TestCase
-
-import time_machine
-
 from stap.enrolments.prereg import rules
 from stap.enrolments.prereg.content import RegisterFacts, check_content
 from stap.enrolments.prereg.reading import RawRow
 from stap.enrolments.prereg.structure import check_structure
-from tests.enrolments.register_fixture import MOMENT, TODAY, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    TODAY,
+    Register,
+    RegisterTestCase,
+    good_row,
+)
 
 Case = Callable[[Register], dict[str, str]]
 
@@ -90,15 +91,7 @@ CASES: dict[str, Case] = {
 TESTED_ELSEWHERE = {"VA-001", "VA-002", "VA-044", "VA-047"}
 
 
-@time_machine.travel(MOMENT, tick=False)
-class RowRuleTests(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class RowRuleTests(RegisterTestCase):
     def findings(self, values: dict[str, str]) -> list[str]:
         row = check_structure(RawRow(number=2, line=2, values=values))
         if row.values is not None:

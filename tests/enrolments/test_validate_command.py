@@ -7,26 +7,19 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import TestCase
 
 import pytest
-import time_machine
 
 from stap.enrolments.models import PreRegistrationUpload
 from stap.identity.models import Organisation
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    RegisterTestCase,
+    good_row,
+)
 from tests.enrolments.test_checking import csv_bytes
 
 
-@time_machine.travel(MOMENT, tick=False)
-class ValidateCommandTests(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class ValidateCommandTests(RegisterTestCase):
     @pytest.fixture(autouse=True)
     def _tmp_path(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path

@@ -4,29 +4,22 @@ committed on request, rejected rows fixed in place; always within the signed-in 
 import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
 from django.urls import reverse
-
-import time_machine
 
 from stap.enrolments.models import PreRegistration, PreRegistrationUpload, UploadStatus
 from stap.enrolments.services import upload_commit
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    MOMENT,
+    RegisterTestCase,
+    good_row,
+)
 from tests.enrolments.test_checking import csv_bytes
 from tests.signin import sign_in_provider
 
 NO_BUDGET = "reserveert <strong>geen budget</strong>"
 
 
-@time_machine.travel(MOMENT, tick=False)
-class PreRegistrationScreenTestCase(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class PreRegistrationScreenTestCase(RegisterTestCase):
     def setUp(self) -> None:
         sign_in_provider(self.client, kvk_number=self.register.organisation.kvk_number)
 

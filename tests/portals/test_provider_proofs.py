@@ -4,10 +4,7 @@ machtiging is limited to one vestiging."""
 
 from typing import Any
 
-from django.test import TestCase
 from django.urls import reverse
-
-import time_machine
 
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, AuditEntry, Channel
@@ -15,7 +12,11 @@ from stap.enrolments.models import ProofStatus, RegistrationProof
 from stap.enrolments.prereg import fields as f
 from stap.enrolments.proofs.codes import shown
 from stap.enrolments.proofs.services import proof_issue
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    Register,
+    RegisterTestCase,
+    good_row,
+)
 from tests.enrolments.test_proofs_services import provider_actor
 from tests.signin import sign_in_provider
 
@@ -33,15 +34,7 @@ def form_data(register: Register, **changes: str) -> dict[str, str]:
     return data
 
 
-@time_machine.travel(MOMENT, tick=False)
-class ProofPortalTestCase(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class ProofPortalTestCase(RegisterTestCase):
     def sign_in(self, **extra: Any) -> None:
         sign_in_provider(self.client, kvk_number=self.register.organisation.kvk_number, **extra)
 

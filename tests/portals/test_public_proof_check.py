@@ -5,17 +5,17 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from django.core.cache import cache
-from django.test import TestCase
 from django.urls import reverse
-
-import time_machine
 
 from stap.core.ratelimit import Limit
 from stap.enrolments.models import RegistrationProof
 from stap.enrolments.proofs import limits
 from stap.enrolments.proofs.codes import shown
 from stap.enrolments.proofs.services import proof_issue, proof_replace, proof_revoke
-from tests.enrolments.register_fixture import MOMENT, Register, build_register, good_row
+from tests.enrolments.register_fixture import (
+    RegisterTestCase,
+    good_row,
+)
 from tests.enrolments.test_proofs_services import provider_actor
 
 if TYPE_CHECKING:
@@ -26,15 +26,7 @@ URL = reverse("public:proof_check")
 STUDENT_DATA = ("S2026001", "Anna", "Vries", "17", "1990", "Hoofdstraat", "1234 AB", "Utrecht")
 
 
-@time_machine.travel(MOMENT, tick=False)
-class ProofCheckTestCase(TestCase):
-    register: Register
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        with time_machine.travel(MOMENT, tick=False):
-            cls.register = build_register()
-
+class ProofCheckTestCase(RegisterTestCase):
     def setUp(self) -> None:
         cache.clear()
 

@@ -31,7 +31,13 @@ from stap.enrolments.models import (
     UploadStatus,
 )
 from stap.enrolments.prereg import rules
-from stap.enrolments.prereg.checking import check_row, check_rows, detect_format, staged_row
+from stap.enrolments.prereg.checking import (
+    check_row,
+    check_rows,
+    count_rows,
+    detect_format,
+    staged_row,
+)
 from stap.enrolments.prereg.committing import commit_rows, commit_staged, pre_registration_from
 from stap.enrolments.prereg.comparing import compare_rows
 from stap.enrolments.prereg.content import RegisterFacts, check_content
@@ -328,17 +334,9 @@ def staged_row_fix(*, actor: Actor, row: StagedRow, values: dict[str, str]) -> S
 
 
 def _recount(upload: PreRegistrationUpload) -> None:
-    counts = dict(
-        StagedRow.objects.filter(upload=upload)
-        .order_by()
-        .values("status")
-        .annotate(count=Count("pk"))
-        .values_list("status", "count")
-    )
+    counts = count_rows(upload)
     PreRegistrationUpload.objects.filter(pk=upload.pk).update(
-        rows_valid=counts.get(RowStatus.VALID, 0),
-        rows_warning=counts.get(RowStatus.WARNING, 0),
-        rows_rejected=counts.get(RowStatus.REJECTED, 0),
+        rows_valid=counts.valid, rows_warning=counts.warning, rows_rejected=counts.rejected
     )
 
 

@@ -10,45 +10,25 @@ from xml.sax.saxutils import escape
 
 from django.utils import translation
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase.pdfmetrics import registerFont, registerFontFamily
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from stap.core.clock import AMSTERDAM
+from stap.core.pdf_styles import (
+    BODY,
+    LABELS_IN_FIRST_COLUMN,
+    LABELS_IN_FIRST_ROW,
+    PROMINENT,
+    SECTION,
+)
+from stap.core.pdf_styles import TITLE as TITLE_STYLE
 from stap.identity.models import AccessRequest
 from stap.identity.signed_pdf import MAX_PAGES
 
 TITLE = "Toegang Mijn DUO — aanvraag rollen"
-# Bitstream Vera ships with reportlab and, unlike Helvetica, has letters such as Ł, Ş and č.
-registerFont(TTFont("Vera", "Vera.ttf"))
-registerFont(TTFont("Vera-Bold", "VeraBd.ttf"))
-registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera", boldItalic="Vera-Bold")
-STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("Body", parent=STYLES["BodyText"], fontName="Vera")
-HEADING = ParagraphStyle("Heading", parent=STYLES["Heading3"], fontName="Vera-Bold")
-TITLE_STYLE = ParagraphStyle("FormTitle", parent=STYLES["Title"], fontName="Vera-Bold")
-REFERENCE = ParagraphStyle(
-    "Reference", parent=STYLES["Heading2"], fontName="Vera-Bold", fontSize=16, leading=20
-)
-GRID = TableStyle(  # labels in the first column
-    [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-    ]
-)
-HEADER = TableStyle(  # labels in the first row
-    [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-    ]
-)
 
 
 def access_request_pdf(request: AccessRequest, *, upload_url: str, upload_code: str) -> bytes:
@@ -86,7 +66,7 @@ def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
 
 def _fields(rows: list[tuple[str, str]]) -> Table:
     table = Table([[_p(label), _p(value)] for label, value in rows], colWidths=[5 * cm, 12 * cm])
-    table.setStyle(GRID)
+    table.setStyle(LABELS_IN_FIRST_COLUMN)
     return table
 
 
@@ -100,7 +80,7 @@ def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Fl
         colWidths=[5 * cm, 6 * cm, 6 * cm],
         repeatRows=1,
     )
-    person_table.setStyle(HEADER)
+    person_table.setStyle(LABELS_IN_FIRST_ROW)
     signature = Table(
         [
             [_p("Naam tekenbevoegde"), _p(request.signatory_name)],
@@ -112,17 +92,17 @@ def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Fl
         colWidths=[5 * cm, 12 * cm],
         rowHeights=[None, None, 1 * cm, 1 * cm, 3.5 * cm],
     )
-    signature.setStyle(GRID)
+    signature.setStyle(LABELS_IN_FIRST_COLUMN)
     link = escape(upload_url, {'"': "&quot;"})
     created = request.created_at.astimezone(AMSTERDAM)
     return [
         Paragraph(escape(TITLE), TITLE_STYLE),
-        _p(f"Kenmerk: {request.reference}", REFERENCE),
-        _p(f"Uploadcode: {upload_code}", REFERENCE),
+        _p(f"Kenmerk: {request.reference}", PROMINENT),
+        _p(f"Uploadcode: {upload_code}", PROMINENT),
         _p(f"Aangevraagd op {created:%d-%m-%Y}. Vermeld dit kenmerk als u contact opneemt."),
-        Paragraph("Organisatie", HEADING),
+        Paragraph("Organisatie", SECTION),
         _fields([("KvK-nummer", request.kvk_number), ("Naam", request.organisation_name)]),
-        Paragraph("Contactpersoon", HEADING),
+        Paragraph("Contactpersoon", SECTION),
         _fields(
             [
                 ("Naam", request.contact_name),
@@ -130,18 +110,18 @@ def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Fl
                 ("Telefoonnummer", request.contact_phone),
             ]
         ),
-        Paragraph("Coördinator", HEADING),
+        Paragraph("Coördinator", SECTION),
         _fields([("Naam", request.coordinator_name), ("E-mailadres", request.coordinator_email)]),
-        Paragraph("Personen en rollen", HEADING),
+        Paragraph("Personen en rollen", SECTION),
         person_table,
-        Paragraph("Ondertekening", HEADING),
+        Paragraph("Ondertekening", SECTION),
         _p(
             "Ik ben tekenbevoegd voor deze organisatie zoals ingeschreven in het Handelsregister "
             "van de KvK. Ik vraag voor de personen hierboven de genoemde rollen in Mijn DUO aan."
         ),
         Spacer(1, 0.3 * cm),
         signature,
-        Paragraph("Zo gaat u verder", HEADING),
+        Paragraph("Zo gaat u verder", SECTION),
         _p("1. Print dit formulier."),
         _p(
             "2. Laat het ondertekenen door de tekenbevoegde van uw organisatie, zoals "

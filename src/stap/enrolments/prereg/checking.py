@@ -137,6 +137,11 @@ def check_rows(
         read += len(rows)
         progress(read, stream.tell())
     compare_rows(upload)
+    return count_rows(upload)
+
+
+def count_rows(upload: PreRegistrationUpload) -> Counts:
+    """The upload's staged rows by status, counted in the database."""
     counts = dict(
         StagedRow.objects.filter(upload=upload)
         .order_by()

@@ -65,28 +65,12 @@ def pre_registration_from(
 ) -> PreRegistration:
     return PreRegistration(
         organisation_id=organisation_id,
-        studentnummer=values.studentnummer,
-        first_name=values.first_name,
-        name_prefix=values.name_prefix,
-        last_name=values.last_name,
-        birth_date=values.birth_date,
-        street=values.street,
-        house_number=values.house_number,
-        house_number_addition=values.house_number_addition,
-        postcode=values.postcode,
-        city=values.city,
-        country=values.country,
-        email=values.email,
         offer_id=match.offer.id,
         cohort_id=match.cohort.id,
-        start_date=values.start_date,
-        end_date=values.end_date,
-        amount=values.amount,
-        study_year_start=values.study_year_start,
-        study_year_end=values.study_year_end,
         upload=upload,
         created_at=now,
         updated_at=now,
+        **values.person_fields(),
     )
 
 

@@ -97,6 +97,28 @@ class Values:
     def is_in_the_netherlands(self) -> bool:
         return self.country == NETHERLANDS
 
+    def person_fields(self) -> dict[str, object]:
+        """The values as ``enrolments.models.PersonFields`` names them."""
+        return {
+            "studentnummer": self.studentnummer,
+            "first_name": self.first_name,
+            "name_prefix": self.name_prefix,
+            "last_name": self.last_name,
+            "birth_date": self.birth_date,
+            "street": self.street,
+            "house_number": self.house_number,
+            "house_number_addition": self.house_number_addition,
+            "postcode": self.postcode,
+            "city": self.city,
+            "country": self.country,
+            "email": self.email,
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "amount": self.amount,
+            "study_year_start": self.study_year_start,
+            "study_year_end": self.study_year_end,
+        }
+
 
 @dataclass(slots=True)
 class Row:

@@ -25,15 +25,14 @@ import qrcode
 import qrcode.constants
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase.pdfmetrics import registerFont, registerFontFamily
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from stap.core.clock import AMSTERDAM
 from stap.core.money import format_euros
+from stap.core.pdf_styles import BODY, LABELS_IN_FIRST_COLUMN, PROMINENT, SECTION, TITLE
 from stap.enrolments.models import RegistrationProof
 from stap.enrolments.proofs.codes import shown
 
@@ -42,25 +41,6 @@ HEADING: Final = "STAP-aanmeldingsbewijs"
 FIXED_TEXT: Final = (
     "Dit STAP-aanmeldingsbewijs heeft u nodig om uw STAP-subsidie aan te kunnen aanvragen bij "
     "UWV. U kunt dit doen via www.uwv.nl/stap"
-)
-
-# Bitstream Vera ships with reportlab and, unlike Helvetica, has letters such as Ł, Ş and č.
-registerFont(TTFont("Vera", "Vera.ttf"))
-registerFont(TTFont("Vera-Bold", "VeraBd.ttf"))
-registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera", boldItalic="Vera-Bold")
-_STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("ProofBody", parent=_STYLES["BodyText"], fontName="Vera")
-SECTION = ParagraphStyle("ProofSection", parent=_STYLES["Heading3"], fontName="Vera-Bold")
-TITLE = ParagraphStyle("ProofTitle", parent=_STYLES["Title"], fontName="Vera-Bold")
-CODE = ParagraphStyle(
-    "ProofCode", parent=_STYLES["Heading2"], fontName="Vera-Bold", fontSize=16, leading=20
-)
-GRID = TableStyle(
-    [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-    ]
 )
 
 
@@ -107,7 +87,7 @@ def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
 
 def _fields(rows: list[tuple[str, str]]) -> Table:
     table = Table([[_p(label), _p(value)] for label, value in rows], colWidths=[5 * cm, 12 * cm])
-    table.setStyle(GRID)
+    table.setStyle(LABELS_IN_FIRST_COLUMN)
     return table
 
 
@@ -191,7 +171,7 @@ def _story(proof: RegistrationProof) -> list[Flowable]:
             [
                 [
                     _p("Controlecode"),
-                    _p(shown(proof.code), CODE),
+                    _p(shown(proof.code), PROMINENT),
                     _p(
                         "Met deze code kunnen UWV en iedereen die dit bewijs heeft, controleren "
                         "of het geldig is. Scan de QR-code, of ga naar"

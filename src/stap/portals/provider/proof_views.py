@@ -191,11 +191,11 @@ def proof_pdf(request: HttpRequest, provider: ProviderContext, proof_id: int) ->
     return response
 
 
-@require_http_methods(["GET", "POST"])
-@signed_in_provider
-def proof_revoke_view(
+def _changeable(
     request: HttpRequest, provider: ProviderContext, proof_id: int
-) -> HttpResponse:
+) -> RegistrationProof | HttpResponse:
+    """The organisation's valid bewijs to revoke or replace, or where to go instead: the page
+    that says why someone may only look, or the bewijs's page when it is no longer valid."""
     proof = registration_proof_for_organisation(
         organisation=provider.organisation, proof_id=proof_id
     )
@@ -203,6 +203,17 @@ def proof_revoke_view(
         return _read_only(request, provider)
     if not proof.is_valid:
         return redirect("provider:proof_detail", proof_id=proof.pk)
+    return proof
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in_provider
+def proof_revoke_view(
+    request: HttpRequest, provider: ProviderContext, proof_id: int
+) -> HttpResponse:
+    proof = _changeable(request, provider, proof_id)
+    if isinstance(proof, HttpResponse):
+        return proof
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,13 +242,9 @@ def proof_revoke_view(
 def proof_replace_view(
     request: HttpRequest, provider: ProviderContext, proof_id: int
 ) -> HttpResponse:
-    proof = registration_proof_for_organisation(
-        organisation=provider.organisation, proof_id=proof_id
-    )
-    if provider.read_only:
-        return _read_only(request, provider)
-    if not proof.is_valid:
-        return redirect("provider:proof_detail", proof_id=proof.pk)
+    proof = _changeable(request, provider, proof_id)
+    if isinstance(proof, HttpResponse):
+        return proof
     cohorts = open_cohorts_for_organisation(organisation=provider.organisation, on=clock.today())
     form = ProofForm(request.POST or None, cohorts=cohorts, initial=proof_initial(proof))
     duplicate = None
