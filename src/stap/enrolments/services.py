@@ -202,7 +202,7 @@ def upload_commit_request(*, actor: Actor, upload: PreRegistrationUpload) -> Pre
     )
     if upload.status != UploadStatus.CHECKED:
         raise UploadRefused(
-            _("Deze upload kan nu niet worden verwerkt: hij is %(status)s.")
+            _("Deze upload kan nu niet worden verwerkt: de status is ‘%(status)s’.")
             % {"status": upload.get_status_display()}
         )
     if upload.rows_valid + upload.rows_warning == 0:
