@@ -171,6 +171,17 @@ class UploadTests(PreRegistrationScreenTestCase):
         self.assertIn("regel;studentnummer;controle;verwerking;veld;regel_id", text)
         self.assertIn("2;S2;afgekeurd;nog niet verwerkt;postcode;VA-013;fout;", text)
 
+    def test_a_formula_in_the_file_comes_back_harmless_in_the_report(self) -> None:
+        upload = self.send(csv_bytes([good_row(self.register, studentnummer="=1+2")]))
+
+        response = self.client.get(
+            reverse("provider:upload_report", kwargs={"upload_id": upload.pk})
+        )
+        text = response.getvalue().decode("utf-8-sig")
+
+        self.assertIn("2;'=1+2;afgekeurd", text)
+        self.assertNotIn(";=1+2", text)
+
     def test_the_original_file_downloads_as_sent(self) -> None:
         data = self.mixed()
         upload = self.send(data)
