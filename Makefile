@@ -53,6 +53,7 @@ messages: install
 benchmark: install
 	$(BIN)/python benchmarks/overview.py
 	$(BIN)/python benchmarks/register.py search
+	$(BIN)/python benchmarks/bulk_vooraanmeldingen.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
