@@ -38,7 +38,12 @@ from stap.enrolments.prereg.checking import (
     detect_format,
     staged_row,
 )
-from stap.enrolments.prereg.committing import commit_rows, commit_staged, pre_registration_from
+from stap.enrolments.prereg.committing import (
+    Pending,
+    commit_rows,
+    commit_staged,
+    pre_registration_from,
+)
 from stap.enrolments.prereg.comparing import compare_rows
 from stap.enrolments.prereg.content import RegisterFacts, check_content
 from stap.enrolments.prereg.fields import FIELDS
@@ -317,7 +322,7 @@ def staged_row_fix(*, actor: Actor, row: StagedRow, values: dict[str, str]) -> S
     compare_rows(upload, numbers={row.number})
     row.refresh_from_db()
     if upload.status == UploadStatus.COMMITTED and row.status != RowStatus.REJECTED:
-        written = commit_staged(upload, [row], facts=facts, today=today)
+        written = commit_staged(upload, [Pending.of(row)], facts=facts, today=today)
         PreRegistrationUpload.objects.filter(pk=upload.pk).update(
             rows_committed=F("rows_committed") + written
         )

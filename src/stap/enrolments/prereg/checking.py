@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from django.conf import settings
 from django.db.models import Count
@@ -21,6 +21,7 @@ from django.db.models import Count
 from stap.enrolments.models import FileFormat, PreRegistrationUpload, RowStatus, StagedRow
 from stap.enrolments.prereg.comparing import compare_rows
 from stap.enrolments.prereg.content import RegisterFacts, check_content
+from stap.enrolments.prereg.copying import copy_staged, is_postgresql
 from stap.enrolments.prereg.csv_reader import read_csv
 from stap.enrolments.prereg.reading import RawRow
 from stap.enrolments.prereg.rules import Finding
@@ -87,20 +88,27 @@ def check_row(
     return row
 
 
-def staged_row(upload: PreRegistrationUpload, row: Row) -> StagedRow:
+def staged_attributes(upload_id: int, row: Row) -> dict[str, Any]:
+    """A checked row as ``StagedRow`` keeps it, attribute by attribute."""
     values = row.values
-    return StagedRow(
-        upload=upload,
-        number=row.number,
-        line=row.line,
-        raw=row.raw,
-        findings=stored_findings(row.findings),
-        status=row_status(row),
-        studentnummer=values.studentnummer if values else "",
-        scholings_id=values.scholings_id if values else None,
-        start_date=values.start_date if values else None,
-        person=person_key(values) if values else "",
-    )
+    return {
+        "upload_id": upload_id,
+        "number": row.number,
+        "line": row.line,
+        "raw": row.raw,
+        "findings": stored_findings(row.findings),
+        "status": row_status(row),
+        "studentnummer": values.studentnummer if values else "",
+        "scholings_id": values.scholings_id if values else None,
+        "start_date": values.start_date if values else None,
+        "person": person_key(values) if values else "",
+        "outcome": "",
+        "fixed_by": "",
+    }
+
+
+def staged_row(upload: PreRegistrationUpload, row: Row) -> StagedRow:
+    return StagedRow(**staged_attributes(upload.pk, row))
 
 
 def _chunks(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
@@ -128,12 +136,18 @@ def check_rows(
         rows = [check_structure(raw) for raw in chunk]
         facts.load(row.values.scholings_id for row in rows if row.values is not None)
         staged = [
-            staged_row(
-                upload, check_row(row, organisation_id=organisation_id, facts=facts, today=today)
+            staged_attributes(
+                upload.pk,
+                check_row(row, organisation_id=organisation_id, facts=facts, today=today),
             )
             for row in rows
         ]
-        StagedRow.objects.bulk_create(staged, batch_size=1_000)
+        if is_postgresql():
+            copy_staged(staged)
+        else:
+            StagedRow.objects.bulk_create(
+                [StagedRow(**attributes) for attributes in staged], batch_size=1_000
+            )
         read += len(rows)
         progress(read, stream.tell())
     compare_rows(upload)

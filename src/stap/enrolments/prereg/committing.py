@@ -11,7 +11,8 @@ vooraanmelding: one per organisation, studentnummer, offer and start date.
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
 
 from django.db import transaction
 from django.db.models import F
@@ -27,6 +28,7 @@ from stap.enrolments.models import (
 from stap.enrolments.prereg.checking import row_status, stored_findings
 from stap.enrolments.prereg.comparing import comparison_findings
 from stap.enrolments.prereg.content import Match, RegisterFacts, check_content
+from stap.enrolments.prereg.copying import is_postgresql, upsert_pre_registrations
 from stap.enrolments.prereg.leases import renew
 from stap.enrolments.prereg.reading import RawRow
 from stap.enrolments.prereg.structure import Row, Values, check_structure
@@ -55,6 +57,26 @@ VALUE_FIELDS: Final = (
 Key = tuple[str, int, dt.date]
 
 
+def pre_registration_attributes(
+    values: Values,
+    match: Match,
+    *,
+    organisation_id: int,
+    now: dt.datetime,
+    upload_id: int | None = None,
+) -> dict[str, Any]:
+    """A vooraanmelding attribute by attribute, as ``PreRegistration`` names them."""
+    return {
+        "organisation_id": organisation_id,
+        "offer_id": match.offer.id,
+        "cohort_id": match.cohort.id,
+        "upload_id": upload_id,
+        "created_at": now,
+        "updated_at": now,
+        **values.person_fields(),
+    }
+
+
 def pre_registration_from(
     values: Values,
     match: Match,
@@ -64,13 +86,13 @@ def pre_registration_from(
     upload: PreRegistrationUpload | None = None,
 ) -> PreRegistration:
     return PreRegistration(
-        organisation_id=organisation_id,
-        offer_id=match.offer.id,
-        cohort_id=match.cohort.id,
-        upload=upload,
-        created_at=now,
-        updated_at=now,
-        **values.person_fields(),
+        **pre_registration_attributes(
+            values,
+            match,
+            organisation_id=organisation_id,
+            now=now,
+            upload_id=upload.pk if upload else None,
+        )
     )
 
 
@@ -78,22 +100,40 @@ def _key(item: PreRegistration) -> Key:
     return (item.studentnummer, item.offer_id, item.start_date)
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A staged row still to commit: only what the commit reads of it."""
+
+    pk: int
+    number: int
+    line: int
+    raw: dict[str, str]
+    findings: list[list[Any]]
+
+    @classmethod
+    def of(cls, row: StagedRow) -> "Pending":
+        return cls(pk=row.pk, number=row.number, line=row.line, raw=row.raw, findings=row.findings)
+
+
 def _same(old: PreRegistration, new: PreRegistration) -> bool:
     return all(getattr(old, name) == getattr(new, name) for name in VALUE_FIELDS)
 
 
-def _pending(upload: PreRegistrationUpload) -> Iterator[list[StagedRow]]:
+def _pending(upload: PreRegistrationUpload) -> Iterator[list[Pending]]:
     """The rows still to commit, a chunk at a time (by row number, so restarts go on)."""
     after = 0
     while True:
-        chunk = list(
-            StagedRow.objects.filter(
+        chunk = [
+            Pending(pk=pk, number=number, line=line, raw=raw, findings=findings)
+            for pk, number, line, raw, findings in StagedRow.objects.filter(
                 upload=upload,
                 status__in=[RowStatus.VALID, RowStatus.WARNING],
                 outcome=RowOutcome.NONE,
                 number__gt=after,
-            ).order_by("number")[:CHUNK]
-        )
+            )
+            .order_by("number")
+            .values_list("pk", "number", "line", "raw", "findings")[:CHUNK]
+        ]
         if not chunk:
             return
         yield chunk
@@ -112,7 +152,7 @@ def commit_rows(upload: PreRegistrationUpload, *, today: dt.date) -> None:
 
 def commit_staged(
     upload: PreRegistrationUpload,
-    rows: list[StagedRow],
+    rows: list[Pending],
     *,
     facts: RegisterFacts,
     today: dt.date,
@@ -124,18 +164,18 @@ def commit_staged(
     return _commit_chunk(upload, checked, facts, today)
 
 
-def _raw(staged: StagedRow) -> RawRow:
+def _raw(staged: Pending) -> RawRow:
     return RawRow(number=staged.number, line=staged.line, values=dict(staged.raw))
 
 
 def _commit_chunk(
     upload: PreRegistrationUpload,
-    checked: list[tuple[StagedRow, Row]],
+    checked: list[tuple[Pending, Row]],
     facts: RegisterFacts,
     today: dt.date,
 ) -> int:
     now = clock.now()
-    new: dict[Key, tuple[StagedRow, PreRegistration]] = {}
+    new: dict[Key, tuple[int, dict[str, Any]]] = {}
     refused: list[StagedRow] = []
     for staged, row in checked:
         match = None
@@ -145,19 +185,42 @@ def _commit_chunk(
             )
             row.findings.extend(found)
         if row.rejected or match is None or row.values is None:
-            staged.findings = stored_findings(row.findings) + comparison_findings(staged)
-            staged.status = row_status(row)
-            staged.outcome = RowOutcome.REFUSED
-            refused.append(staged)
+            refused.append(
+                StagedRow(
+                    pk=staged.pk,
+                    findings=stored_findings(row.findings) + comparison_findings(staged.findings),
+                    status=row_status(row),
+                    outcome=RowOutcome.REFUSED,
+                )
+            )
             continue
-        item = pre_registration_from(
-            row.values, match, organisation_id=upload.organisation_id, now=now, upload=upload
+        attributes = pre_registration_attributes(
+            row.values, match, organisation_id=upload.organisation_id, now=now, upload_id=upload.pk
         )
-        new[_key(item)] = (staged, item)
+        new[(row.values.studentnummer, match.offer.id, row.values.start_date)] = (
+            staged.pk,
+            attributes,
+        )
+    if refused:
+        StagedRow.objects.bulk_update(refused, ["outcome", "findings", "status"])
+    if is_postgresql():
+        upsert_pre_registrations(list(new.values()))
+    else:
+        _upsert_with_the_orm(upload, new)
+    return len(new)
+
+
+def _upsert_with_the_orm(
+    upload: PreRegistrationUpload, new: dict[Key, tuple[int, dict[str, Any]]]
+) -> None:
+    """What ``copying.upsert_pre_registrations`` does in one statement, for SQLite."""
     existing = _existing(upload, list(new))
+    staged_rows: dict[Key, StagedRow] = {}
     to_write = []
-    for key, (staged, item) in new.items():
+    for key, (staged_id, attributes) in new.items():
+        item = PreRegistration(**attributes)
         old = existing.get(key)
+        staged = staged_rows[key] = StagedRow(pk=staged_id)
         if old is not None and _same(old, item):
             staged.outcome = RowOutcome.UNCHANGED
             staged.pre_registration_id = old.pk
@@ -175,13 +238,9 @@ def _commit_chunk(
         ],
     )
     ids = _existing(upload, list(new))
-    for key, (staged, _item) in new.items():
+    for key, staged in staged_rows.items():
         staged.pre_registration_id = ids[key].pk
-    StagedRow.objects.bulk_update(
-        [staged for staged, _item in new.values()] + refused,
-        ["outcome", "pre_registration", "findings", "status"],
-    )
-    return len(new)
+    StagedRow.objects.bulk_update(list(staged_rows.values()), ["outcome", "pre_registration"])
 
 
 def _existing(upload: PreRegistrationUpload, keys: list[Key]) -> dict[Key, PreRegistration]:

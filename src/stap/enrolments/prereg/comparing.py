@@ -11,7 +11,7 @@ the staged rows are compared with window functions instead (PostgreSQL and SQLit
 Only well-formed rows take part (they have the keys); the first row of a kind is left alone.
 """
 
-from typing import Final
+from typing import Any, Final
 
 from django.db.models import F, Min, QuerySet, Window
 from django.db.models.functions import FirstValue
@@ -91,6 +91,6 @@ def compare_rows(upload: PreRegistrationUpload, *, numbers: set[int] | None = No
         StagedRow.objects.bulk_update(batch, ["findings", "status"])
 
 
-def comparison_findings(row: StagedRow) -> list[list[object]]:
-    """The findings of the comparing rules on ``row``, as stored."""
-    return [finding for finding in row.findings if finding[0] in COMPARING_RULES]
+def comparison_findings(findings: list[list[Any]]) -> list[list[Any]]:
+    """Of a staged row's stored findings, those of the comparing rules."""
+    return [finding for finding in findings if finding[0] in COMPARING_RULES]
