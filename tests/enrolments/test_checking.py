@@ -4,6 +4,7 @@ committed with the rules checked again, and safe to run twice."""
 import csv
 import io
 from decimal import Decimal
+from unittest import mock
 
 import time_machine
 
@@ -349,3 +350,39 @@ class FixTests(UploadTestCase):
 
         with self.assertRaises(UploadRefused):
             staged_row_fix(actor=self.actor, row=self.row(upload, 2), values={})
+
+
+class KilledWorkerTests(UploadTestCase):
+    def test_a_commit_killed_halfway_goes_on_where_it_stopped_without_doubles(self) -> None:
+        rows = [good_row(self.register, studentnummer=f"S{number}") for number in range(1, 6)]
+        upload = self.send(csv_bytes(rows))
+        upload_commit_request(actor=self.actor, upload=upload)
+        real_renew = leases.renew
+        calls = 0
+
+        def killed_after_two_chunks(upload: PreRegistrationUpload, **changes: object) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                raise KeyboardInterrupt  # the worker is killed while writing its third chunk
+            real_renew(upload, **changes)
+
+        with (
+            mock.patch("stap.enrolments.prereg.committing.CHUNK", 2),
+            mock.patch("stap.enrolments.prereg.committing.renew", killed_after_two_chunks),
+            self.assertRaises(KeyboardInterrupt),
+        ):
+            upload_commit(upload_id=upload.pk)
+        self.assertEqual(PreRegistration.objects.count(), 4)
+
+        with time_machine.travel(MOMENT + leases.LEASE * 2, tick=False):
+            self.assertEqual(uploads_requeue_stale(), [upload.pk])
+            upload_commit(upload_id=upload.pk)
+
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, UploadStatus.COMMITTED)
+        self.assertEqual(upload.rows_committed, 5)
+        self.assertEqual(PreRegistration.objects.count(), 5)
+        self.assertEqual(
+            sorted(upload.rows.values_list("outcome", flat=True)), [RowOutcome.CREATED] * 5
+        )
