@@ -11,12 +11,10 @@ from pypdf import PdfReader
 from stap.enrolments.models import RegistrationProof
 from stap.enrolments.proofs.codes import shown
 from stap.enrolments.proofs.pdf import FIXED_TEXT, QrCode, check_url, registration_proof_pdf
-from stap.enrolments.proofs.services import proof_issue
 from tests.enrolments.register_fixture import (
     RegisterTestCase,
-    good_row,
 )
-from tests.enrolments.test_proofs_services import provider_actor
+from tests.enrolments.test_proofs_services import issued
 
 A4_POINTS = (595.28, 841.89)
 
@@ -32,11 +30,7 @@ def flat(text: str) -> str:
 @override_settings(STAP_BASE_URL="https://stap.example")
 class PdfTests(RegisterTestCase):
     def issue(self, **changes: str) -> RegistrationProof:
-        return proof_issue(
-            actor=provider_actor(self.register),
-            organisation=self.register.organisation,
-            text=good_row(self.register, **changes),
-        ).proof
+        return issued(self.register, **changes)
 
     def test_it_is_one_a4_page(self) -> None:
         reader = PdfReader(io.BytesIO(registration_proof_pdf(self.issue())))

@@ -16,7 +16,7 @@ from stap.enrolments.proofs.selectors import (
     registration_proof_for_organisation,
     registration_proofs_for_organisation,
 )
-from stap.enrolments.proofs.services import proof_issue, proof_replace, proof_revoke
+from stap.enrolments.proofs.services import proof_replace, proof_revoke
 from stap.register.selectors import open_cohorts_for_organisation
 from tests import factories
 from tests.enrolments.register_fixture import (
@@ -25,16 +25,12 @@ from tests.enrolments.register_fixture import (
     RegisterTestCase,
     good_row,
 )
-from tests.enrolments.test_proofs_services import provider_actor
+from tests.enrolments.test_proofs_services import issued, provider_actor
 
 
 class SelectorTests(RegisterTestCase):
     def issue(self, **changes: str) -> RegistrationProof:
-        return proof_issue(
-            actor=provider_actor(self.register),
-            organisation=self.register.organisation,
-            text=good_row(self.register, **changes),
-        ).proof
+        return issued(self.register, **changes)
 
     def test_another_organisations_bewijs_answers_404_like_a_missing_one(self) -> None:
         proof = self.issue()

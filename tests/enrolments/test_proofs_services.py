@@ -33,6 +33,15 @@ def provider_actor(register: Register, pseudonym: str = "ps-opleider-1") -> Acto
     )
 
 
+def issued(register: Register, **changes: str) -> RegistrationProof:
+    """A bewijs of ``register``'s provider for its good row, with ``changes``."""
+    return proof_issue(
+        actor=provider_actor(register),
+        organisation=register.organisation,
+        text=good_row(register, **changes),
+    ).proof
+
+
 class ProofTestCase(RegisterTestCase):
     def setUp(self) -> None:
         self.actor = provider_actor(self.register)

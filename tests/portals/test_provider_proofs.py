@@ -17,7 +17,7 @@ from tests.enrolments.register_fixture import (
     RegisterTestCase,
     good_row,
 )
-from tests.enrolments.test_proofs_services import provider_actor
+from tests.enrolments.test_proofs_services import issued
 from tests.signin import sign_in_provider
 
 
@@ -39,11 +39,7 @@ class ProofPortalTestCase(RegisterTestCase):
         sign_in_provider(self.client, kvk_number=self.register.organisation.kvk_number, **extra)
 
     def issue(self, **changes: str) -> RegistrationProof:
-        return proof_issue(
-            actor=provider_actor(self.register),
-            organisation=self.register.organisation,
-            text=good_row(self.register, **changes),
-        ).proof
+        return issued(self.register, **changes)
 
     def foreign_proof(self) -> RegistrationProof:
         """A bewijs of another organisation, issued by one of its own people."""
