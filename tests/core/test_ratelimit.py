@@ -32,6 +32,14 @@ class LimitTests(TestCase):
         self.assertFalse(verdict.allowed)
         self.assertEqual(verdict.retry_after, 15)
 
+    def test_the_shared_counter_survives_many_clients(self) -> None:
+        everyone = Limit(scope="everyone", count=1, seconds=60)
+        self.assertTrue(hit(everyone, at=START).allowed)
+        for client in range(400):  # more entries than Django's default cache keeps (300)
+            hit(PER_MINUTE, f"client-{client}", at=START)
+
+        self.assertFalse(hit(everyone, at=START).allowed)
+
     def test_the_next_window_starts_counting_again(self) -> None:
         for _ in range(4):
             hit(PER_MINUTE, "a", at=START)

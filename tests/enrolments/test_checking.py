@@ -345,11 +345,57 @@ class FixTests(UploadTestCase):
         upload.refresh_from_db()
         self.assertEqual(upload.rows_committed, 2)
 
+    def test_an_earlier_row_fixed_into_a_copy_of_a_later_one_is_a_duplicate(self) -> None:
+        upload = self.send(
+            csv_bytes(
+                [
+                    good_row(self.register, startdatum="31-02-2027"),
+                    good_row(self.register),
+                ]
+            )
+        )
+
+        row = staged_row_fix(
+            actor=self.actor, row=self.row(upload, 2), values=good_row(self.register)
+        )
+        upload = self.commit(upload)
+
+        self.assertEqual(row.status, RowStatus.REJECTED)
+        self.assertIn(["VA-044", {"row": 3}], row.findings)
+        self.assertEqual(upload.rows_committed, 1)
+        self.assertEqual(self.row(upload, 3).outcome, RowOutcome.CREATED)
+
     def test_a_good_row_cannot_be_fixed(self) -> None:
         upload = self.bad_upload()
 
         with self.assertRaises(UploadRefused):
             staged_row_fix(actor=self.actor, row=self.row(upload, 2), values={})
+
+
+class SameStudentAtCommitTests(UploadTestCase):
+    def test_two_rows_for_one_student_that_reach_the_commit_put_in_the_first(self) -> None:
+        upload = self.send(
+            csv_bytes(
+                [
+                    good_row(self.register, startdatum="31-02-2027"),
+                    good_row(self.register, email="later@example.nl"),
+                ]
+            )
+        )
+        # As if the comparison had missed them: the earlier row made valid behind its back.
+        first = self.row(upload, 2)
+        first.raw = good_row(self.register)
+        first.findings, first.status = [], RowStatus.VALID
+        first.save()
+        PreRegistrationUpload.objects.filter(pk=upload.pk).update(rows_valid=2, rows_rejected=0)
+
+        upload = self.commit(upload)
+
+        self.assertEqual(self.row(upload, 2).outcome, RowOutcome.CREATED)
+        later = self.row(upload, 3)
+        self.assertEqual(later.outcome, RowOutcome.REFUSED)
+        self.assertIn(["VA-044", {"row": 2}], later.findings)
+        self.assertEqual(PreRegistration.objects.get().email, "anna@example.nl")
 
 
 class KilledWorkerTests(UploadTestCase):

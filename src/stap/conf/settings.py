@@ -144,11 +144,14 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by every process (web and worker): SAML request ids, rate limits.
+# Shared by every process (web and worker): SAML request ids, rate limits. Django's default of
+# 300 entries would, under load, cull pending sign-ins and the rate-limit counters (the shared
+# counter first); expired entries are removed before anything else is culled.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "stap_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 

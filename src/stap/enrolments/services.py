@@ -37,6 +37,7 @@ from stap.enrolments.prereg.checking import (
     count_rows,
     detect_format,
     staged_row,
+    stored_findings,
 )
 from stap.enrolments.prereg.committing import (
     Pending,
@@ -321,6 +322,7 @@ def staged_row_fix(*, actor: Actor, row: StagedRow, values: dict[str, str]) -> S
     row.save()
     compare_rows(upload, numbers={row.number})
     row.refresh_from_db()
+    _refuse_a_copy_of_another_row(row)
     if upload.status == UploadStatus.COMMITTED and row.status != RowStatus.REJECTED:
         written = commit_staged(upload, [Pending.of(row)], facts=facts, today=today)
         PreRegistrationUpload.objects.filter(pk=upload.pk).update(
@@ -336,6 +338,32 @@ def staged_row_fix(*, actor: Actor, row: StagedRow, values: dict[str, str]) -> S
         organisation_kvk=upload.organisation.kvk_number,
     )
     return row
+
+
+def _refuse_a_copy_of_another_row(row: StagedRow) -> None:
+    """A fixed row for the same student, offer and start date as another row of its upload is
+    refused, whichever comes first in the file: the comparison of the whole file only flags the
+    later of two, and the other may already be in."""
+    if row.status == RowStatus.REJECTED or row.scholings_id is None or row.start_date is None:
+        return
+    other = (
+        StagedRow.objects.filter(
+            upload_id=row.upload_id,
+            studentnummer=row.studentnummer,
+            scholings_id=row.scholings_id,
+            start_date=row.start_date,
+        )
+        .exclude(pk=row.pk)
+        .exclude(status=RowStatus.REJECTED)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if other is None:
+        return
+    row.findings = [*row.findings, *stored_findings([rules.DUPLICATE_IN_FILE(row=other)])]
+    row.status = RowStatus.REJECTED
+    row.save(update_fields=["findings", "status"])
 
 
 def _recount(upload: PreRegistrationUpload) -> None:

@@ -25,6 +25,7 @@ from stap.enrolments.models import (
     RowStatus,
     StagedRow,
 )
+from stap.enrolments.prereg import rules
 from stap.enrolments.prereg.checking import row_status, stored_findings
 from stap.enrolments.prereg.comparing import comparison_findings
 from stap.enrolments.prereg.content import Match, RegisterFacts, check_content
@@ -176,6 +177,7 @@ def _commit_chunk(
 ) -> int:
     now = clock.now()
     new: dict[Key, tuple[int, dict[str, Any]]] = {}
+    numbers: dict[Key, int] = {}
     refused: list[StagedRow] = []
     for staged, row in checked:
         match = None
@@ -194,12 +196,32 @@ def _commit_chunk(
                 )
             )
             continue
-        attributes = pre_registration_attributes(
-            row.values, match, organisation_id=upload.organisation_id, now=now, upload_id=upload.pk
-        )
-        new[(row.values.studentnummer, match.offer.id, row.values.start_date)] = (
+        key = (row.values.studentnummer, match.offer.id, row.values.start_date)
+        if key in new:
+            # Two rows for one student, offer and start date (a fixed row can become one): the
+            # earlier row goes in, the later is refused, as rule VA-044 says.
+            refused.append(
+                StagedRow(
+                    pk=staged.pk,
+                    findings=[
+                        *stored_findings(row.findings),
+                        *stored_findings([rules.DUPLICATE_IN_FILE(row=numbers[key])]),
+                    ],
+                    status=RowStatus.REJECTED,
+                    outcome=RowOutcome.REFUSED,
+                )
+            )
+            continue
+        numbers[key] = staged.number
+        new[key] = (
             staged.pk,
-            attributes,
+            pre_registration_attributes(
+                row.values,
+                match,
+                organisation_id=upload.organisation_id,
+                now=now,
+                upload_id=upload.pk,
+            ),
         )
     if refused:
         StagedRow.objects.bulk_update(refused, ["outcome", "findings", "status"])
