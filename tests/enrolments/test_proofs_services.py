@@ -2,6 +2,7 @@
 is written when they refuse, history is kept, and every change is in the audit trail."""
 
 from decimal import Decimal
+from unittest import mock
 
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, AuditEntry, Channel
@@ -166,6 +167,15 @@ class IssueTests(ProofTestCase):
         self.issue(cohortcode=self.register.flexible.code, startdatum="2027-02-01", einddatum="")
 
         self.assertEqual(RegistrationProof.objects.count(), 2)
+
+    def test_a_code_that_is_already_taken_is_drawn_again(self) -> None:
+        first = issued(self.register)
+        codes = iter([first.code, "ABCDEFGHJKMN"])
+
+        with mock.patch("stap.enrolments.proofs.services.new_code", lambda: next(codes)):
+            second = issued(self.register, studentnummer="S2")
+
+        self.assertEqual(second.code, "ABCDEFGHJKMN")
 
     def test_a_person_of_another_organisation_cannot_issue_for_this_one(self) -> None:
         stranger = Actor(

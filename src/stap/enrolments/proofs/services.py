@@ -164,7 +164,9 @@ def _new_proof(
                 status=ProofStatus.ISSUED,
             ).first():
                 raise ProofDuplicate(duplicate) from None
-            continue
+            if RegistrationProof.objects.filter(code=proof.code).exists():
+                continue
+            raise  # not a taken code nor a duplicate: a broken rule that retrying cannot mend
         return proof
     raise RuntimeError("no free verification code found")  # pragma: no cover
 

@@ -287,15 +287,17 @@ def upload_report(
 @signed_in_provider
 def upload_file(request: HttpRequest, provider: ProviderContext, upload_id: int) -> FileResponse:
     found = upload_for_organisation(organisation=provider.organisation, upload_id=upload_id)
+    stored = storages["uploads"].open(found.stored_as, "rb")
     with transaction.atomic():
         audit_record(
             actor=provider.actor,
             action="enrolments.upload_downloaded",
             target=found,
             after={"filename": found.filename},
+            organisation_kvk=provider.organisation.kvk_number,
         )
     return FileResponse(
-        storages["uploads"].open(found.stored_as, "rb"),
+        stored,
         as_attachment=True,
         filename=found.filename,
         content_type="application/octet-stream",
