@@ -10,6 +10,7 @@ import time_machine
 
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, AuditEntry, Channel
+from stap.enrolments import services
 from stap.enrolments.models import (
     PreRegistration,
     PreRegistrationUpload,
@@ -23,6 +24,7 @@ from stap.enrolments.prereg.fields import FIELDS
 from stap.enrolments.prereg.reading import FileRefused
 from stap.enrolments.services import (
     UploadRefused,
+    pre_registration_save,
     staged_row_fix,
     upload_check,
     upload_commit,
@@ -432,3 +434,27 @@ class KilledWorkerTests(UploadTestCase):
         self.assertEqual(
             sorted(upload.rows.values_list("outcome", flat=True)), [RowOutcome.CREATED] * 5
         )
+
+
+class SingleStudentTests(UploadTestCase):
+    def test_a_save_that_meets_a_save_of_the_same_student_at_that_moment_updates_it(self) -> None:
+        pre_registration_save(
+            actor=self.actor,
+            organisation=self.register.organisation,
+            values=good_row(self.register),
+        )
+        real = services._same_student
+        answers = iter([None])  # the other save was not there yet when this one looked
+
+        def looked_too_early(new: PreRegistration) -> PreRegistration | None:
+            return next(answers, None) or real(new)
+
+        with mock.patch("stap.enrolments.services._same_student", looked_too_early):
+            saved = pre_registration_save(
+                actor=self.actor,
+                organisation=self.register.organisation,
+                values=good_row(self.register, email="anna@nieuw.nl"),
+            )
+
+        self.assertFalse(saved.created)
+        self.assertEqual(PreRegistration.objects.get().email, "anna@nieuw.nl")

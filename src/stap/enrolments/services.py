@@ -15,7 +15,7 @@ from typing import BinaryIO, Final
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
@@ -373,6 +373,21 @@ def _recount(upload: PreRegistrationUpload) -> None:
     )
 
 
+def _same_student(new: PreRegistration) -> PreRegistration | None:
+    """The vooraanmelding ``new`` would update (same organisation, student, offer and start
+    date), locked until the end of the transaction."""
+    return (
+        PreRegistration.objects.select_for_update()
+        .filter(
+            organisation_id=new.organisation_id,
+            studentnummer=new.studentnummer,
+            offer_id=new.offer_id,
+            start_date=new.start_date,
+        )
+        .first()
+    )
+
+
 class RowRefused(DomainError):
     """A vooraanmelding typed in the portal broke a rule; ``findings`` say which, per field."""
 
@@ -414,19 +429,19 @@ def pre_registration_save(
         raise RowRefused(row.findings)
     now = clock.now()
     new = pre_registration_from(row.values, match, organisation_id=organisation.pk, now=now)
-    existing = (
-        PreRegistration.objects.select_for_update()
-        .filter(
-            organisation=organisation,
-            studentnummer=new.studentnummer,
-            offer_id=new.offer_id,
-            start_date=new.start_date,
-        )
-        .first()
-    )
+    existing = _same_student(new)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                new.save(force_insert=True)
+        except IntegrityError:
+            # Saved by someone else at this very moment: then this save updates theirs.
+            existing = _same_student(new)
+            if existing is None:
+                raise
     if existing is not None:
         new.pk, new.created_at = existing.pk, existing.created_at
-    new.save()
+        new.save(force_update=True)
     audit_record(
         actor=actor,
         action="enrolments.pre_registration_saved",
