@@ -458,3 +458,19 @@ class SingleStudentTests(UploadTestCase):
 
         self.assertFalse(saved.created)
         self.assertEqual(PreRegistration.objects.get().email, "anna@nieuw.nl")
+
+    def test_saving_the_same_values_again_changes_and_audits_nothing(self) -> None:
+        organisation = self.register.organisation
+        first = pre_registration_save(
+            actor=self.actor, organisation=organisation, values=good_row(self.register)
+        )
+        audited = AuditEntry.objects.count()
+
+        again = pre_registration_save(
+            actor=self.actor, organisation=organisation, values=good_row(self.register)
+        )
+
+        self.assertFalse(again.created)
+        self.assertFalse(again.changed)
+        self.assertEqual(again.pre_registration.updated_at, first.pre_registration.updated_at)
+        self.assertEqual(AuditEntry.objects.count(), audited)

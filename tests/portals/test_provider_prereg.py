@@ -52,8 +52,15 @@ class SingleStudentTests(PreRegistrationScreenTestCase):
             reverse("provider:pre_registration_new"), self.form_data(email="anna@nieuw.nl")
         )
 
+        same = self.client.post(
+            reverse("provider:pre_registration_new"),
+            self.form_data(email="anna@nieuw.nl"),
+            follow=True,
+        )
+
         self.assertRedirects(first, reverse("provider:pre_registrations"))
         self.assertRedirects(again, reverse("provider:pre_registrations"))
+        self.assertContains(same, "stond al zo opgeslagen; er is niets veranderd.")
         self.assertEqual(PreRegistration.objects.get().email, "anna@nieuw.nl")
         listed = self.client.get(reverse("provider:pre_registrations"))
         self.assertContains(listed, "S2026001")

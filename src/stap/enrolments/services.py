@@ -44,6 +44,7 @@ from stap.enrolments.prereg.committing import (
     commit_rows,
     commit_staged,
     pre_registration_from,
+    same_values,
 )
 from stap.enrolments.prereg.comparing import compare_rows
 from stap.enrolments.prereg.content import RegisterFacts, check_content
@@ -402,6 +403,7 @@ class RowRefused(DomainError):
 class Saved:
     pre_registration: PreRegistration
     created: bool
+    changed: bool  # False: it was already saved with exactly these values
     warnings: list[Finding]
 
 
@@ -439,6 +441,8 @@ def pre_registration_save(
             existing = _same_student(new)
             if existing is None:
                 raise
+    if existing is not None and same_values(existing, new):
+        return Saved(pre_registration=existing, created=False, changed=False, warnings=row.findings)
     if existing is not None:
         new.pk, new.created_at = existing.pk, existing.created_at
         new.save(force_update=True)
@@ -454,4 +458,6 @@ def pre_registration_save(
         },
         organisation_kvk=organisation.kvk_number,
     )
-    return Saved(pre_registration=new, created=existing is None, warnings=row.findings)
+    return Saved(
+        pre_registration=new, created=existing is None, changed=True, warnings=row.findings
+    )

@@ -116,7 +116,8 @@ class Pending:
         return cls(pk=row.pk, number=row.number, line=row.line, raw=row.raw, findings=row.findings)
 
 
-def _same(old: PreRegistration, new: PreRegistration) -> bool:
+def same_values(old: PreRegistration, new: PreRegistration) -> bool:
+    """Whether ``new`` would change nothing of ``old`` (its key aside)."""
     return all(getattr(old, name) == getattr(new, name) for name in VALUE_FIELDS)
 
 
@@ -243,7 +244,7 @@ def _upsert_with_the_orm(
         item = PreRegistration(**attributes)
         old = existing.get(key)
         staged = staged_rows[key] = StagedRow(pk=staged_id)
-        if old is not None and _same(old, item):
+        if old is not None and same_values(old, item):
             staged.outcome = RowOutcome.UNCHANGED
             staged.pre_registration_id = old.pk
             continue

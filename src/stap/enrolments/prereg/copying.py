@@ -129,4 +129,14 @@ def upsert_pre_registrations(items: Sequence[tuple[int, dict[str, Any]]]) -> Non
     """  # noqa: S608 - names come from the models, values go through COPY
     with connection.cursor() as cursor:
         cursor.execute(sql)
+        # A row another transaction put in while this statement ran is not in its snapshot:
+        # such a staged row is "unchanged" but unlinked. A new statement sees it.
+        cursor.execute(
+            f"""
+            UPDATE {staged} AS s SET pre_registration_id = p.id
+            FROM prereg_incoming AS i
+            JOIN {target} AS p ON {on_key.format(t="p")}
+            WHERE s.id = i.staged_id AND s.pre_registration_id IS NULL
+            """  # noqa: S608 - names come from the models
+        )
         cursor.execute("DROP TABLE prereg_incoming")

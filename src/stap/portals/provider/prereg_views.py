@@ -130,11 +130,15 @@ def pre_registration_new(request: HttpRequest, provider: ProviderContext) -> Htt
         except RowRefused as refused:
             form.add_findings(tuple(finding for finding in refused.findings if finding.is_error))
         else:
-            message = (
-                _("De vooraanmelding van %(number)s is opgeslagen.")
-                if saved.created
-                else _("De vooraanmelding van %(number)s is bijgewerkt.")
-            )
+            if saved.created:
+                message = _("De vooraanmelding van %(number)s is opgeslagen.")
+            elif saved.changed:
+                message = _("De vooraanmelding van %(number)s is bijgewerkt.")
+            else:
+                message = _(
+                    "De vooraanmelding van %(number)s stond al zo opgeslagen; er is niets "
+                    "veranderd."
+                )
             messages.success(request, message % {"number": saved.pre_registration.studentnummer})
             for warning in saved.warnings:
                 messages.warning(request, f"{warning.message} {warning.hint}")
