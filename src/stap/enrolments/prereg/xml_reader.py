@@ -49,7 +49,6 @@ white space such as a no-break space stays part of the value, so that lengths ag
 import difflib
 import math
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,7 @@ from django.utils.translation import gettext as _
 
 from lxml import etree
 
+from stap.core.safe_xml import hardened_pull_parser, has_doctype, schema_per_thread
 from stap.enrolments.prereg import fields as f
 from stap.enrolments.prereg import rules
 from stap.enrolments.prereg.reading import FileRefused, RawRow
@@ -230,19 +230,7 @@ def _refuse_if_binary(first: bytes, markers: tuple[bytes, ...]) -> None:
 
 
 def _parser() -> Any:
-    return etree.XMLPullParser(
-        events=("start", "end"),
-        tag=(NS + ROOT, NS + RECORD, NS + HEADER),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        strip_cdata=True,
-        collect_ids=False,
-    )
+    return hardened_pull_parser(events=("start", "end"), tag=(NS + ROOT, NS + RECORD, NS + HEADER))
 
 
 def _feed(parser: Any, chunk: bytes) -> None:
@@ -305,7 +293,7 @@ class _Reader:
                 self._header_ended(element)
 
     def _found_root(self, root: Any) -> None:
-        if _has_doctype(root):
+        if has_doctype(root):
             _refuse(rules.FILE_XML_UNSAFE())
         if root.tag != NS + ROOT:
             _refuse(rules.FILE_XML_ROOT(namespace=f.NAMESPACE))
@@ -424,11 +412,6 @@ def _not_in_schema(line: int, detail: str) -> Finding:
     return rules.FILE_XML_SCHEMA(line=line, detail=detail)
 
 
-def _has_doctype(root: Any) -> bool:
-    info = root.getroottree().docinfo
-    return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
-
-
 def _stated_count(header: Any) -> int | None:
     validator = schema()
     if not validator.validate(header):
@@ -462,16 +445,7 @@ def _too_many_elements(element: Any) -> Finding:
 # --- One record --------------------------------------------------------------------------------
 
 
-_schemas = threading.local()
-
-
-def schema() -> Any:
-    """The published XSD, compiled once per thread (a validator's error log is not shared)."""
-    compiled = getattr(_schemas, "schema", None)
-    if compiled is None:
-        compiled = etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
-        _schemas.schema = compiled
-    return compiled
+schema = schema_per_thread(SCHEMA_PATH)
 
 
 def _record_row(record: Any, number: int) -> RawRow:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from stap.core.errors import DomainError
+from stap.core.safe_xml import hardened_pull_parser, has_doctype
 from stap.register.feed.schema import (
     COHORT,
     NAMESPACE,
@@ -140,18 +141,7 @@ class Feed:
 
 
 def _parser() -> Any:
-    return etree.XMLPullParser(
-        events=("start",),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-        strip_cdata=True,
-    )
+    return hardened_pull_parser(events=("start",))
 
 
 def _refuse_doctype() -> FeedRefused:
@@ -193,7 +183,7 @@ def read_document(data: bytes) -> Any:
             parser.feed(data[offset : offset + _CHUNK])
             for _event, element in parser.read_events():
                 if not checked_doctype:
-                    if _has_doctype(element):
+                    if has_doctype(element):
                         raise _refuse_doctype()
                     checked_doctype = True
                 elements += 1
@@ -210,12 +200,12 @@ def read_document(data: bytes) -> Any:
     # Events that only came out when the parser closed (a small file fed in one chunk).
     for _event, element in parser.read_events():
         elements += 1
-        if not checked_doctype and _has_doctype(element):
+        if not checked_doctype and has_doctype(element):
             raise _refuse_doctype()
         checked_doctype = True
     if root is None:
         raise FeedRefused(_("Het bestand is geen XML."), code="feed_not_xml")
-    if _has_doctype(root):
+    if has_doctype(root):
         raise _refuse_doctype()
     # Attributes count as elements (counted at once in C, not one by one while parsing).
     if elements + int(root.xpath("count(//@*)")) > MAX_ELEMENTS:
@@ -229,11 +219,6 @@ _DOCTYPE_MARKERS = tuple(
     "<!DOCTYPE".encode(encoding)
     for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
-
-
-def _has_doctype(element: Any) -> bool:
-    info = element.getroottree().docinfo
-    return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
 
 
 def _too_many() -> FeedRefused:

@@ -16,7 +16,8 @@ one through ``training_register``, ``offer_register`` and ``cohort_add``.
 """
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,23 @@ from stap.register.values import CohortStatus
 # Items are planned and written per chunk of about this many, so that existing rows are fetched
 # in a few queries and new ones inserted in a few statements.
 CHUNK_ITEMS = 2000
+
+
+_N = TypeVar("_N", bound=Node)
+
+
+def _to_write(nodes: Sequence[_N], *, under: str) -> Iterator[_N]:
+    """The nodes that can be written. The others are reported as they pass: under a parent that
+    could not be written (``under`` names it), or with problems of their own."""
+    for node in nodes:
+        parent = node.parent
+        assert parent is not None
+        if not parent.usable:
+            node.skip_under(parent, under)
+        elif node.failed or node.problems:
+            node.report_problems()
+        else:
+            yield node
 
 
 class FeedWriter:
@@ -289,18 +307,10 @@ class FeedWriter:
         }
         creates: list[tuple[OfferNode, Offer]] = []
         moved: list[tuple[OfferNode, Offer]] = []
-        for node in nodes:
-            parent = node.parent
-            assert parent is not None
-            if not parent.usable:
-                node.skip_under(parent, _("de opleiding"))
-                continue
-            if node.failed or node.problems:
-                node.report_problems()
-                continue
+        for node in _to_write(nodes, under=_("de opleiding")):
             values = node.item.values
-            assert values is not None
-            training: Training = parent.obj
+            assert values is not None and node.parent is not None
+            training: Training = node.parent.obj
             address = normalised_address(values.address)
             offer = existing.get((training.provider_id, node.own_key))
             if offer is None:
@@ -402,18 +412,10 @@ class FeedWriter:
             for cohort in Cohort.objects.filter(offer_id__in=offer_ids)
         }
         creates: list[tuple[CohortNode, Cohort]] = []
-        for node in nodes:
-            parent = node.parent
-            assert parent is not None
-            if not parent.usable:
-                node.skip_under(parent, _("de aangeboden opleiding"))
-                continue
-            if node.failed or node.problems:
-                node.report_problems()
-                continue
+        for node in _to_write(nodes, under=_("de aangeboden opleiding")):
             values = node.item.values
-            assert values is not None
-            offer: Offer = parent.obj
+            assert values is not None and node.parent is not None
+            offer: Offer = node.parent.obj
             elements = _cohort_elements(values.intake_end is not None)
             cohort = existing.get((offer.pk, node.item.code))
             if cohort is None:

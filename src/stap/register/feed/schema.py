@@ -10,7 +10,6 @@ record gets at most ``MAX_PROBLEMS_PER_RECORD`` problems and a line that counts 
 
 import functools
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from lxml import etree
+from stap.core.safe_xml import schema_per_thread
 
 NAMESPACE = "https://stap-portaal.example/ns/scholingsaanbod/1"
 ROOT = "scholingsaanbod"
@@ -89,16 +88,7 @@ class Problem:
     subject: str = ""
 
 
-_schemas = threading.local()
-
-
-def schema() -> Any:
-    """The published XSD, compiled once per thread (a validator's error log is not shared)."""
-    compiled = getattr(_schemas, "schema", None)
-    if compiled is None:
-        compiled = etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
-        _schemas.schema = compiled
-    return compiled
+schema = schema_per_thread(SCHEMA_PATH)
 
 
 # --- Schema errors in Dutch ----------------------------------------------------------------------
