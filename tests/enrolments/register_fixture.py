@@ -126,6 +126,19 @@ def build_register() -> Register:
     )
 
 
+def another_offer(register: Register) -> dict[str, str]:
+    """A second eligible offer of the provider, as the fields of a row that names it."""
+    training = training_register(
+        actor=factories.ACTOR,
+        provider=register.offer.training.provider,
+        name="Cursus Access",
+        short_name="Access",
+    )
+    offer = offer_register(actor=factories.ACTOR, training=training)
+    cohort = _cohort(offer, "ACC-1", dt.date(2027, 1, 11), end=dt.date(2027, 6, 30))
+    return {"scholings_id": str(offer.scholings_id), "cohortcode": cohort.code}
+
+
 def good_row(register: Register, **changes: str) -> dict[str, str]:
     """A row that passes every rule; ``changes`` replace or (with "") empty its fields."""
     row = {

@@ -2,6 +2,7 @@
 committed with the rules checked again, and safe to run twice."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from unittest import mock
@@ -36,6 +37,7 @@ from stap.register.services import cohort_close
 from tests.enrolments.register_fixture import (
     MOMENT,
     RegisterTestCase,
+    another_offer,
     good_row,
 )
 
@@ -215,6 +217,48 @@ class CommitTests(UploadTestCase):
         self.assertIn("VA-034", self.rule_ids(row))
         self.assertFalse(PreRegistration.objects.exists())
 
+    def test_rows_whose_register_did_not_change_go_in_with_the_values_that_were_checked(
+        self,
+    ) -> None:
+        upload = self.send(csv_bytes([good_row(self.register)]))
+        StagedRow.objects.filter(upload=upload).update(raw={"studentnummer": "changed"})
+
+        upload = self.commit(upload)
+
+        self.assertEqual(self.row(upload, 2).outcome, RowOutcome.CREATED)
+        self.assertEqual(PreRegistration.objects.get().studentnummer, "S2026001")
+
+    def test_rows_checked_on_another_day_are_checked_again_from_their_text(self) -> None:
+        upload = self.send(csv_bytes([good_row(self.register)]))
+        StagedRow.objects.filter(upload=upload).update(raw={"studentnummer": "changed"})
+
+        with time_machine.travel(MOMENT + dt.timedelta(days=1), tick=False):
+            upload = self.commit(upload)
+
+        row = self.row(upload, 2)
+        self.assertEqual(row.outcome, RowOutcome.REFUSED)
+        self.assertIn("VA-003", self.rule_ids(row))
+        self.assertFalse(PreRegistration.objects.exists())
+
+    def test_only_the_rows_of_an_offer_that_changed_are_checked_again(self) -> None:
+        other = another_offer(self.register)
+        upload = self.send(
+            csv_bytes(
+                [
+                    good_row(self.register),
+                    good_row(self.register, studentnummer="S2", **other),
+                ]
+            )
+        )
+        StagedRow.objects.filter(upload=upload).update(raw={"studentnummer": "changed"})
+        cohort_close(actor=Actor.system("tests"), cohort=self.register.cohort)
+
+        upload = self.commit(upload)
+
+        self.assertEqual(self.row(upload, 2).outcome, RowOutcome.REFUSED)
+        self.assertEqual(self.row(upload, 3).outcome, RowOutcome.CREATED)
+        self.assertEqual(PreRegistration.objects.get().studentnummer, "S2")
+
     def test_an_upload_without_a_good_row_cannot_be_committed(self) -> None:
         upload = self.send(csv_bytes([good_row(self.register, postcode="0000 XX")]))
 
@@ -385,9 +429,11 @@ class SameStudentAtCommitTests(UploadTestCase):
             )
         )
         # As if the comparison had missed them: the earlier row made valid behind its back.
-        first = self.row(upload, 2)
+        first, later = self.row(upload, 2), self.row(upload, 3)
         first.raw = good_row(self.register)
         first.findings, first.status = [], RowStatus.VALID
+        first.studentnummer, first.start_date = later.studentnummer, later.start_date
+        first.scholings_id = later.scholings_id
         first.save()
         PreRegistrationUpload.objects.filter(pk=upload.pk).update(rows_valid=2, rows_rejected=0)
 
@@ -417,6 +463,7 @@ class KilledWorkerTests(UploadTestCase):
 
         with (
             mock.patch("stap.enrolments.prereg.committing.CHUNK", 2),
+            mock.patch("stap.enrolments.prereg.committing.CHECKED_CHUNK", 2),
             mock.patch("stap.enrolments.prereg.committing.renew", killed_after_two_chunks),
             self.assertRaises(KeyboardInterrupt),
         ):

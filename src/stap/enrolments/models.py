@@ -11,6 +11,7 @@ checked first (the provider sees the result) and only put in the register of voo
 when the provider commits; rejected rows stay in the upload, to be fixed in the portal.
 """
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,12 @@ class PreRegistrationUpload(models.Model):
     refusal_rule = models.CharField(_("regel van de weigering"), max_length=8, blank=True)
     refusal_values = models.JSONField(_("waarden van de weigering"), default=dict, blank=True)
     checked_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    # The register as the check saw it: the day, and a fingerprint per offer looked up
+    # (``content.RegisterFacts.digests``); committing checks again only what changed since.
+    register_on = models.DateField(_("register van"), null=True, blank=True)
+    register_digests = models.JSONField(
+        _("vingerafdrukken van het register"), default=dict, blank=True
+    )
     committed_at = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
     committed_by = models.CharField(_("verwerkt door"), max_length=200, blank=True)
     lease_expires_at = models.DateTimeField(
@@ -200,9 +207,10 @@ class PreRegistration(PersonFields):
 class StagedRow(models.Model):
     """One row of an upload: as sent, what the checks found, and what became of it.
 
-    The values are kept as sent (``raw``) and checked again, from the start, when the upload is
-    committed or the row is fixed; ``findings`` lists the rules it broke as
-    ``[rule id, {values}]``, so that messages are shown in the reader's language.
+    The values are kept as sent (``raw``), and checked again from the start when the row is fixed
+    or when the register its offer is in has changed before the upload is committed;
+    ``findings`` lists the rules it broke as ``[rule id, {values}]``, so that messages are
+    shown in the reader's language.
     """
 
     upload = models.ForeignKey(
@@ -214,6 +222,10 @@ class StagedRow(models.Model):
     number = models.PositiveIntegerField(_("regel"))
     line = models.PositiveIntegerField(_("regel in het bestand"))
     raw = models.JSONField(_("zoals aangeleverd"))
+    # For a row that passed the check: its vooraanmelding's values (``checking.typed_values``).
+    typed_values = models.JSONField(
+        _("gecontroleerde waarden"), null=True, blank=True, encoder=DjangoJSONEncoder
+    )
     findings = models.JSONField(_("bevindingen"), default=list)
     status = models.CharField(_("uitkomst controle"), max_length=8, choices=RowStatus.choices)
     # The keys of the rules that compare rows (the same student twice), for a well-formed row.

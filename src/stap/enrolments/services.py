@@ -144,6 +144,8 @@ def upload_check(*, upload_id: int) -> None:
     if upload is None:
         return
     StagedRow.objects.filter(upload=upload).delete()
+    today = clock.today()
+    facts = RegisterFacts(on=today)
     try:
         with storages["uploads"].open(upload.stored_as, "rb") as stored:
             stream = stored.file
@@ -152,9 +154,10 @@ def upload_check(*, upload_id: int) -> None:
             counts = check_rows(
                 upload,
                 stream,
-                today=clock.today(),
+                today=today,
                 organisation_id=upload.organisation_id,
                 progress=lambda rows, read: renew(upload, rows_checked=rows, bytes_checked=read),
+                facts=facts,
             )
     except FileRefused as refused:
         with transaction.atomic():
@@ -176,6 +179,8 @@ def upload_check(*, upload_id: int) -> None:
             rows_valid=counts.valid,
             rows_warning=counts.warning,
             rows_rejected=counts.rejected,
+            register_on=today,
+            register_digests=facts.digests(),
         )
 
 
@@ -317,6 +322,7 @@ def staged_row_fix(*, actor: Actor, row: StagedRow, values: dict[str, str]) -> S
         "person",
     ):
         setattr(row, name, getattr(fixed, name))
+    row.typed_values = None  # checked again from its text when it is committed
     row.outcome = RowOutcome.NONE
     row.fixed_at = clock.now()
     row.fixed_by = actor.identifier

@@ -81,11 +81,23 @@ def check_row(
 ) -> Row:
     """Stage two for a row that passed stage one (``check_structure``); the same row back."""
     if row.values is not None:
-        found, _match = check_content(
+        found, match = check_content(
             row.values, organisation_id=organisation_id, facts=facts, today=today
         )
         row.findings.extend(found)
+        if match is not None:
+            row.register_ids = (match.offer.id, match.cohort.id)
     return row
+
+
+def typed_values(row: Row) -> dict[str, object] | None:
+    """What a row that passed both stages will put in its vooraanmelding, so that committing
+    need not read the row again; ``None`` for a rejected row. (JSON keeps dates and amounts as
+    text: ``StagedRow.typed_values`` and ``copying`` write them with ``str``.)"""
+    if row.values is None or row.register_ids is None or row.rejected:
+        return None
+    offer_id, cohort_id = row.register_ids
+    return {"offer_id": offer_id, "cohort_id": cohort_id, **row.values.person_fields()}
 
 
 def staged_attributes(upload_id: int, row: Row) -> dict[str, Any]:
@@ -96,6 +108,7 @@ def staged_attributes(upload_id: int, row: Row) -> dict[str, Any]:
         "number": row.number,
         "line": row.line,
         "raw": row.raw,
+        "typed_values": typed_values(row),
         "findings": stored_findings(row.findings),
         "status": row_status(row),
         "studentnummer": values.studentnummer if values else "",
@@ -123,14 +136,17 @@ def check_rows(
     today: dt.date,
     organisation_id: int | None,
     progress: Callable[[int, int], None] = lambda _rows, _bytes: None,
+    facts: RegisterFacts | None = None,
 ) -> Counts:
     """Stage every row of ``stream`` for ``upload`` (which has none yet) and count them.
 
     ``organisation_id`` ``None`` checks every rule except the one that the offer must be the
     provider's own (the offline validator without ``--kvk``). ``progress(rows, bytes)`` is
-    called after each chunk. Raises ``FileRefused`` when the file as a whole cannot be used.
+    called after each chunk; ``facts``, when given, is the register lookup to use (and is left
+    holding what the rows looked up). Raises ``FileRefused`` when the file as a whole cannot be
+    used.
     """
-    facts = RegisterFacts(on=today)
+    facts = facts or RegisterFacts(on=today)
     read = 0
     for chunk in _chunks(read_rows(stream, FileFormat(upload.file_format))):
         rows = [check_structure(raw) for raw in chunk]

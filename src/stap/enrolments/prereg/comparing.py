@@ -16,7 +16,7 @@ from typing import Any, Final
 from django.db.models import F, Min, QuerySet, Window
 from django.db.models.functions import FirstValue
 
-from stap.enrolments.models import PreRegistrationUpload, RowStatus, StagedRow
+from stap.enrolments.models import PreRegistrationUpload, RowOutcome, RowStatus, StagedRow
 from stap.enrolments.prereg import rules
 from stap.enrolments.prereg.rules import Finding
 
@@ -89,6 +89,27 @@ def compare_rows(upload: PreRegistrationUpload, *, numbers: set[int] | None = No
             for finding in found[row.pk]:
                 _add(row, finding)
         StagedRow.objects.bulk_update(batch, ["findings", "status"])
+
+
+def refuse_later_copies(upload: PreRegistrationUpload) -> None:
+    """Before a commit: of two rows on their way in for the same student, offer and start date
+    (a row fixed in the portal can become one), the later is refused by VA-044 — so that a
+    commit never writes one vooraanmelding twice, whichever way its rows go in."""
+    going_in = StagedRow.objects.filter(
+        upload=upload, status__in=[RowStatus.VALID, RowStatus.WARNING]
+    ).exclude(outcome=RowOutcome.REFUSED)
+    later = {pk: first for pk, _number, first in duplicates(going_in)}
+    pks = list(later)
+    for start in range(0, len(pks), BATCH):
+        batch = list(
+            StagedRow.objects.filter(
+                pk__in=pks[start : start + BATCH], outcome=RowOutcome.NONE
+            ).only("pk", "findings", "status")
+        )
+        for row in batch:
+            _add(row, rules.DUPLICATE_IN_FILE(row=later[row.pk]))
+            row.outcome = RowOutcome.REFUSED
+        StagedRow.objects.bulk_update(batch, ["findings", "status", "outcome"])
 
 
 def comparison_findings(findings: list[list[Any]]) -> list[list[Any]]:

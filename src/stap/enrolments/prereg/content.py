@@ -8,6 +8,7 @@ other (the same student twice) are not here: they run over the whole upload in t
 """
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,6 +64,12 @@ class RegisterFacts:
             self._offers.update(dict.fromkeys(batch))
             self._load(batch)
 
+    def digests(self) -> dict[str, str]:
+        """A fingerprint of what is known of each offer looked up, by scholings-ID: when an
+        offer's fingerprint is the same later on the same day, every rule gives the same
+        answer for its rows (``committing``)."""
+        return {str(key): digest(facts) for key, facts in self._offers.items()}
+
     def offer(self, scholings_id: uuid.UUID) -> OfferFacts | None:
         if scholings_id not in self._offers:
             self.load([scholings_id])
@@ -108,6 +115,15 @@ class RegisterFacts:
                 ),
                 cohorts=cohorts[pk],
             )
+
+
+def digest(facts: OfferFacts | None) -> str:
+    """``OfferFacts`` in 16 hex digits; the same facts always give the same digits."""
+    if facts is None:
+        return "-"
+    cohorts = sorted(facts.cohorts.items())
+    text = repr((facts.id, facts.organisation_id, facts.is_multi_year, facts.not_eligible, cohorts))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,13 @@ INSERT of thousands of placeholders), ``COPY`` about 2.5 s; committing them with
 (``docs/benchmarks.md``). SQLite has no ``COPY``; the callers keep the ORM path there.
 """
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from stap.enrolments.models import PreRegistration, StagedRow
 
@@ -36,6 +38,7 @@ STAGED_COLUMNS: Final = (
     "number",
     "line",
     "raw",
+    "typed_values",
     "findings",
     "status",
     "studentnummer",
@@ -47,15 +50,15 @@ STAGED_COLUMNS: Final = (
 )
 
 
-JSON_COLUMNS: Final = frozenset({"raw", "findings"})
+JSON_COLUMNS: Final = frozenset({"raw", "typed_values", "findings"})
 
 
 def _staged_tuple(attributes: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(
-        json.dumps(attributes[column], ensure_ascii=False)
-        if column in JSON_COLUMNS
-        else attributes[column]
-        for column in STAGED_COLUMNS
+        json.dumps(value, ensure_ascii=False, default=str)
+        if column in JSON_COLUMNS and value is not None
+        else value
+        for column, value in ((column, attributes[column]) for column in STAGED_COLUMNS)
     )
 
 
@@ -78,32 +81,80 @@ def _fields() -> list[tuple[str, str]]:
     ]
 
 
-def upsert_pre_registrations(items: Sequence[tuple[int, dict[str, Any]]]) -> None:
-    """Put ``(staged row id, vooraanmelding's attributes)`` pairs in with one statement, and
-    write on each
-    staged row what became of it: new, updated (a value changed) or unchanged, and its id.
-
-    The pairs are copied into a temporary table; ``INSERT … ON CONFLICT DO UPDATE … WHERE`` a
-    value differs updates only changed rows, and ``RETURNING`` tells new from updated, so
-    whatever it does not return was unchanged and is found by its key."""
-    if not items:
-        return
-    fields = _fields()
-    columns = [column for column, _attname in fields]
+def _create_incoming() -> list[str]:
+    """The temporary table ``prereg_incoming``: a vooraanmelding's columns and the staged
+    row's id; returns the columns."""
+    columns = [column for column, _attname in _fields()]
     quote = connection.ops.quote_name
-    target = quote(PreRegistration._meta.db_table)
-    staged = quote(StagedRow._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE prereg_incoming ON COMMIT DROP AS "  # noqa: S608
             f"SELECT 0::bigint AS staged_id, {', '.join(quote(c) for c in columns)} "
-            f"FROM {target} WITH NO DATA"
+            f"FROM {quote(PreRegistration._meta.db_table)} WITH NO DATA"
         )
+    return columns
+
+
+def upsert_pre_registrations(items: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Put ``(staged row id, vooraanmelding's attributes)`` pairs in with one statement (see
+    ``_upsert_incoming``), copied into a temporary table first."""
+    if not items:
+        return
+    fields = _fields()
+    columns = _create_incoming()
     copy_rows(
         "prereg_incoming",
         ["staged_id", *columns],
         ((staged_id, *(item[attname] for _column, attname in fields)) for staged_id, item in items),
     )
+    _upsert_incoming(columns)
+
+
+# Set by the commit, not stored on the staged row.
+_GIVEN: Final = ("organisation_id", "upload_id", "created_at", "updated_at")
+
+
+def upsert_staged_pre_registrations(
+    rows: QuerySet[StagedRow], *, organisation_id: int, upload_id: int, now: dt.datetime
+) -> int:
+    """Put the staged ``rows`` in from their ``typed_values``, without a row passing through
+    Python: ``jsonb_populate_record`` turns the JSON into a vooraanmelding's columns. Returns
+    how many rows went in."""
+    columns = _create_incoming()
+    quote = connection.ops.quote_name
+    selected, params = rows.values_list("pk", "typed_values").query.sql_with_params()
+    taken = [
+        f"%s AS {quote(column)}" if column in _GIVEN else f"r.{quote(column)}" for column in columns
+    ]
+    given = {"organisation_id": organisation_id, "upload_id": upload_id}
+    sql = f"""
+        INSERT INTO prereg_incoming (staged_id, {", ".join(quote(c) for c in columns)})
+        SELECT s.id, {", ".join(taken)}
+        FROM ({selected}) AS s (id, typed_values)
+        CROSS JOIN LATERAL jsonb_populate_record(
+            NULL::{quote(PreRegistration._meta.db_table)}, s.typed_values
+        ) AS r
+    """  # noqa: S608 - names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [given.get(column, now) for column in columns if column in _GIVEN] + list(params),
+        )
+        written: int = cursor.rowcount
+    _upsert_incoming(columns)
+    return written
+
+
+def _upsert_incoming(columns: list[str]) -> None:
+    """Put the rows of ``prereg_incoming`` in with one statement, and write on each staged row
+    what became of it: new, updated (a value changed) or unchanged, and its id.
+
+    ``INSERT … ON CONFLICT DO UPDATE … WHERE`` a value differs updates only changed rows, and
+    ``RETURNING`` tells new from updated, so whatever it does not return was unchanged and is
+    found by its key."""
+    quote = connection.ops.quote_name
+    target = quote(PreRegistration._meta.db_table)
+    staged = quote(StagedRow._meta.db_table)
     key = ", ".join(quote(column) for column in KEY)
     changing = [c for c in columns if c not in KEY and c != "created_at"]
     compared = [c for c in changing if c not in ("upload_id", "updated_at")]

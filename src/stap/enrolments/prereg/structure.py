@@ -129,6 +129,8 @@ class Row:
     raw: dict[str, str]
     values: Values | None = None
     findings: list[Finding] = field(default_factory=list)
+    # The offer's and cohort's ids, once the row is found in the register (stage two).
+    register_ids: tuple[int, int] | None = None
 
     @property
     def rejected(self) -> bool:
