@@ -7,6 +7,8 @@ import io
 from decimal import Decimal
 from unittest import mock
 
+from django.core.management import call_command
+
 import time_machine
 
 from stap.core.audit import Actor
@@ -323,6 +325,41 @@ class LeaseTests(UploadTestCase):
         upload_check(upload_id=upload.pk)
         upload.refresh_from_db()
         self.assertEqual(upload.status, UploadStatus.CHECKED)
+
+    def test_a_file_whose_check_stops_every_worker_is_refused_after_three_attempts(self) -> None:
+        upload = self.received(csv_bytes([good_row(self.register)]))
+        later = MOMENT
+        for _attempt in range(3):
+            with time_machine.travel(later, tick=False):
+                leases.claim(
+                    upload.pk, waiting=UploadStatus.RECEIVED, working=UploadStatus.CHECKING
+                )
+            later += leases.LEASE * 2
+            with time_machine.travel(later, tick=False):
+                uploads_requeue_stale()
+
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, UploadStatus.REFUSED)
+        self.assertEqual(upload.refusal_rule, "VA-117")
+        self.assertEqual(upload.refusal_values, {"attempts": 3})
+        self.assertFalse(upload.rows.exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action="enrolments.upload_checked", after__refusal="VA-117"
+            ).exists()
+        )
+
+    def test_the_reaper_command_queues_again_what_a_stopped_worker_left(self) -> None:
+        upload = self.received(csv_bytes([good_row(self.register)]))
+        leases.claim(upload.pk, waiting=UploadStatus.RECEIVED, working=UploadStatus.CHECKING)
+        out = io.StringIO()
+
+        with time_machine.travel(MOMENT + leases.LEASE * 2, tick=False):
+            call_command("requeue_stale", stdout=out)
+
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, UploadStatus.RECEIVED)
+        self.assertIn(f"uploads_requeue_stale: queued again {upload.pk}", out.getvalue())
 
 
 class FixTests(UploadTestCase):

@@ -262,6 +262,11 @@ STAP_TRUSTED_PROXIES = env.integer("STAP_TRUSTED_PROXIES", default=0)
 # Bulk files of vooraanmeldingen: the largest file and the most rows one file may hold.
 STAP_PREREG_MAX_BYTES = env.integer("STAP_PREREG_MAX_MB", default=50) * 2**20
 STAP_PREREG_MAX_ROWS = env.integer("STAP_PREREG_MAX_ROWS", default=1_000_000)
+# What ``stap requeue_stale`` runs: each queues again the work whose worker stopped.
+STAP_REAPERS = [
+    "stap.enrolments.services.uploads_requeue_stale",
+    "stap.bulk.services.bulk_runs_requeue_stale",
+]
 PRIVATE_MEDIA_URL = "/private-media/"
 # Keys and certificates generated on first use (development and test only), mode 0600.
 STAP_SAML_DIR = VAR_DIR / "saml"

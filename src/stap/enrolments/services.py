@@ -49,7 +49,7 @@ from stap.enrolments.prereg.committing import (
 from stap.enrolments.prereg.comparing import compare_rows
 from stap.enrolments.prereg.content import RegisterFacts, check_content
 from stap.enrolments.prereg.fields import FIELDS
-from stap.enrolments.prereg.leases import ClaimLost, claim, renew, stale_uploads
+from stap.enrolments.prereg.leases import MAX_CHECKS, ClaimLost, claim, renew, stale_uploads
 from stap.enrolments.prereg.reading import FileRefused, RawRow
 from stap.enrolments.prereg.rules import Finding
 from stap.enrolments.prereg.structure import check_structure
@@ -269,15 +269,34 @@ def upload_commit(*, upload_id: int) -> None:
 
 
 def uploads_requeue_stale() -> list[int]:
-    """Put uploads whose worker stopped back in their queue, and queue their job again.
+    """Put uploads whose worker stopped back in their queue, and queue their job again; refuse
+    an upload whose check stopped ``MAX_CHECKS`` times (rule VA-117). Returns the ids requeued.
 
-    Called when a file comes in and when a busy upload's page asks how far it is, so that a
-    killed worker's upload goes on without anyone doing anything."""
-    requeued = stale_uploads()
+    Run every minute by ``stap requeue_stale``, and also when a file comes in and when a busy
+    upload's page asks how far it is, so that a killed worker's upload goes on without anyone
+    doing anything."""
+    requeued, given_up = stale_uploads()
+    for upload_id in given_up:
+        _give_up_checking(upload_id)
     for upload_id, queue in requeued:
         task = upload_check_task if queue == UploadStatus.RECEIVED else upload_commit_task
         task.enqueue(upload_id=upload_id)
     return [upload_id for upload_id, _queue in requeued]
+
+
+@transaction.atomic
+def _give_up_checking(upload_id: int) -> None:
+    taken = PreRegistrationUpload.objects.filter(pk=upload_id, status=UploadStatus.CHECKING)
+    if not taken.update(claim=F("claim") + 1):  # a worker still alive writes nothing more
+        return
+    upload = PreRegistrationUpload.objects.select_related("organisation").get(pk=upload_id)
+    StagedRow.objects.filter(upload=upload).delete()
+    _finish_check(
+        upload,
+        status=UploadStatus.REFUSED,
+        refusal_rule=rules.FILE_CHECK_STOPPED.id,
+        refusal_values={"attempts": MAX_CHECKS},
+    )
 
 
 FIXABLE_UPLOAD_STATUSES: Final = (UploadStatus.CHECKED, UploadStatus.COMMITTED)

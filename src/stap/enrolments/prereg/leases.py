@@ -18,6 +18,8 @@ from stap.core import clock
 from stap.enrolments.models import PreRegistrationUpload, UploadStatus
 
 LEASE: Final = dt.timedelta(minutes=5)
+# A check is begun this many times at most (the claim counts them: checking is claimed first).
+MAX_CHECKS: Final = 3
 
 # A stale upload goes back to the queue it came from.
 REQUEUE: Final = {
@@ -54,17 +56,24 @@ def renew(upload: PreRegistrationUpload, **changes: Any) -> None:
         setattr(upload, name, value)
 
 
-def stale_uploads() -> list[tuple[int, UploadStatus]]:
-    """Uploads whose worker stopped renewing the lease, put back in their queue: (id, queue)."""
+def stale_uploads() -> tuple[list[tuple[int, UploadStatus]], list[int]]:
+    """Uploads whose worker stopped renewing the lease: those put back in their queue
+    (id, queue), and the ids of those whose check was begun ``MAX_CHECKS`` times already,
+    which are left for the caller to refuse (a file that stops every worker would otherwise
+    take one forever)."""
     requeued = []
+    given_up = []
     with transaction.atomic():
         stale = PreRegistrationUpload.objects.select_for_update(skip_locked=True).filter(
             status__in=list(REQUEUE), lease_expires_at__lt=clock.now()
         )
-        for upload in stale.only("pk", "status"):
+        for upload in stale.only("pk", "status", "claim"):
+            if upload.status == UploadStatus.CHECKING and upload.claim >= MAX_CHECKS:
+                given_up.append(upload.pk)
+                continue
             queue = REQUEUE[UploadStatus(upload.status)]
             PreRegistrationUpload.objects.filter(pk=upload.pk).update(
                 status=queue, lease_expires_at=None
             )
             requeued.append((upload.pk, queue))
-    return requeued
+    return requeued, given_up

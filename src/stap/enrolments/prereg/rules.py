@@ -236,6 +236,19 @@ FILE_TOO_MANY_ROWS: Final = _rule(
     _("Het bestand bevat meer dan %(limit)s vooraanmeldingen."),
     _("Verdeel de vooraanmeldingen over meer bestanden."),
 )
+FILE_CHECK_STOPPED: Final = _rule(
+    "VA-117",
+    F,
+    "",
+    _(
+        "De controle van dit bestand is %(attempts)s keer begonnen en steeds vastgelopen "
+        "voordat zij klaar was."
+    ),
+    _(
+        "Verdeel de vooraanmeldingen over kleinere bestanden en stuur die opnieuw. Gebeurt het "
+        "dan weer, neem dan contact op met de servicedesk en noem het nummer van de upload."
+    ),
+)
 
 FILE_XML_SCHEMA: Final = _rule(
     "VA-115",

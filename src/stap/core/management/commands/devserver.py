@@ -1,6 +1,7 @@
-"""``stap devserver``: the web server (product and test broker) and the background worker.
+"""``stap devserver``: the web server (product and test broker), the background worker, and
+the reaper that queues again the work of a worker that stopped (``stap requeue_stale``).
 
-Ctrl-C stops both; if either stops by itself, the other is stopped too.
+Ctrl-C stops all three; if one stops by itself, the others are stopped too.
 """
 
 import signal
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         processes = [
             subprocess.Popen([*stap, "runserver", addr]),  # noqa: S603 - our own command
             subprocess.Popen([*stap, "db_worker", "--interval", "1"]),  # noqa: S603
+            subprocess.Popen([*stap, "requeue_stale", "--every", "60"]),  # noqa: S603
         ]
         self._print_welcome(addr)
         stopping = False
@@ -51,7 +53,7 @@ class Command(BaseCommand):
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        self.stdout.write("Stopped the web server and the worker.")
+        self.stdout.write("Stopped the web server, the worker and the reaper.")
 
     def _print_welcome(self, addr: str) -> None:
         write = self.stdout.write
