@@ -123,7 +123,9 @@ class SelectorTests(RegisterTestCase):
             with self.subTest(version=version.pk):
                 self.assertEqual(proof_versions(proof=version), [first, second, third])
 
-    def test_only_open_cohorts_of_the_organisations_own_offers_can_be_chosen(self) -> None:
+    def test_only_open_cohorts_of_the_organisations_own_eligible_offers_can_be_chosen(
+        self,
+    ) -> None:
         cohorts = set(
             open_cohorts_for_organisation(organisation=self.register.organisation, on=TODAY)
         )
@@ -132,6 +134,7 @@ class SelectorTests(RegisterTestCase):
         self.assertIn(self.register.flexible, cohorts)
         self.assertIn(self.register.multi_year_cohort, cohorts)  # begun, but by study year
         self.assertNotIn(self.register.closed, cohorts)
+        self.assertNotIn(self.register.excluded_cohort, cohorts)  # its training is excluded
         self.assertFalse(any(cohort.offer_id == self.register.foreign.pk for cohort in cohorts))
         self.assertFalse(
             open_cohorts_for_organisation(

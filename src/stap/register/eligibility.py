@@ -57,14 +57,19 @@ def _open_cohort(on: dt.date) -> Exists:
     )
 
 
-def eligible_offers(*, on: dt.date) -> QuerySet[Offer]:
+def recognised_offers(*, on: dt.date) -> QuerySet[Offer]:
+    """The offers that are eligible as soon as they have a cohort that suits: the provider is
+    recognised, nothing is excluded, and it is offered for STAP."""
     return (
         Offer.objects.filter(stap_permission=StapPermission.GRANTED)
         .filter(_valid_recognition(on))
         .exclude(_exclusion(on, provider=OuterRef("provider")))
         .exclude(_exclusion(on, training=OuterRef("training")))
-        .filter(_open_cohort(on))
     )
+
+
+def eligible_offers(*, on: dt.date) -> QuerySet[Offer]:
+    return recognised_offers(on=on).filter(_open_cohort(on))
 
 
 def offer_eligibility(offer: Offer, *, on: dt.date) -> list[NotEligible]:

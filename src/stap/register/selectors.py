@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from stap.identity.models import Organisation
+from stap.register.eligibility import recognised_offers
 from stap.register.models import Cohort, Offer, Provider, Training
 from stap.register.values import CohortStatus
 
@@ -71,10 +72,12 @@ def cohort_for_organisation(*, organisation: Organisation, cohort_id: int) -> Co
 
 def open_cohorts_for_organisation(*, organisation: Organisation, on: dt.date) -> QuerySet[Cohort]:
     """The organisation's open start moments that a student can still start (or, for a
-    multi-year programme, is in), for choosing one in a form."""
+    multi-year programme, is in), of offers that can be chosen for the STAP-budget (recognised,
+    not excluded), for choosing one in a form."""
     return (
         Cohort.objects.filter(
             offer__provider__organisation=organisation,
+            offer__in=recognised_offers(on=on),
             status=CohortStatus.OPEN,
         )
         .filter(
