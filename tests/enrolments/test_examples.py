@@ -1,4 +1,5 @@
-"""The example files in docs/formats/ pass every rule against the demo dataset."""
+"""The example files in docs/formats/ and the demo's vooraanmeldingen pass every rule against
+the demo dataset."""
 
 import io
 import json
@@ -8,8 +9,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
 
-from stap.demo.loader import PROVIDERS, register_provider
+from stap.demo.loader import PROVIDERS, pre_register_students, register_provider
 from stap.demo.personas import LEERHUIS
+from stap.enrolments.models import PreRegistration, RegistrationProof
+from stap.identity.models import Organisation
 
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "formats" / "examples"
 
@@ -38,3 +41,23 @@ class ExampleFileTests(TestCase):
                 result = json.loads(out.getvalue())
                 self.assertGreater(result["rows"], 0)
                 self.assertEqual(result["errors"], [])
+
+
+class DemoPreRegistrationTests(TestCase):
+    def test_each_demo_provider_gets_students_pre_registered_and_a_registration_proof(
+        self,
+    ) -> None:
+        for spec in PROVIDERS:
+            register_provider(spec)
+
+            saved = pre_register_students(spec)
+
+            with self.subTest(spec.provider_name):
+                organisation = Organisation.objects.get(kvk_number=spec.persona.kvk_number)
+                self.assertEqual(saved, 2 * len(spec.trainings))
+                self.assertEqual(
+                    PreRegistration.objects.filter(organisation=organisation).count(), saved
+                )
+                self.assertEqual(
+                    RegistrationProof.objects.filter(organisation=organisation).count(), 1
+                )

@@ -18,7 +18,10 @@ from stap.budget.services import (
 )
 from stap.core import clock
 from stap.core.audit import Actor
+from stap.core.models import ActorKind, Channel
 from stap.demo.personas import LEERHUIS, VAKWERK, ZUIDERLICHT, Persona
+from stap.enrolments.proofs.services import proof_issue
+from stap.enrolments.services import pre_registration_save
 from stap.identity.models import DuoRole, Organisation, StaffRole, SwitchNotice, User
 from stap.identity.roles import role_assign
 from stap.identity.services import organisation_register, staff_user_create
@@ -203,7 +206,11 @@ def load(*, report: Callable[[str], None] = print) -> None:
         with transaction.atomic():
             cohorts = register_provider(spec)
             _applications(spec, period, cohorts)
-        report(f"  {spec.persona.company_name}: {spec.application_count} applications")
+            pre_registered = pre_register_students(spec)
+        report(
+            f"  {spec.persona.company_name}: {spec.application_count} applications, "
+            f"{pre_registered} vooraanmeldingen, 1 aanmeldingsbewijs"
+        )
     _staff(report)
     _mijn_duo(report)
 
@@ -321,6 +328,47 @@ def _applications(spec: ProviderSpec, period: ApplicationPeriod, cohorts: list[C
         application = application_grant(actor=ACTOR, application=application)
         if outcome is not None:
             application_decide(actor=ACTOR, application=application, decision=outcome)
+
+
+def pre_register_students(spec: ProviderSpec) -> int:
+    """Two vooraanmeldingen per training, on its continuous intake six weeks from now, and an
+    aanmeldingsbewijs for the first student: typed in the portal by one of the provider's
+    people, so that they are checked and audited as real ones are."""
+    person = Actor(
+        kind=ActorKind.PERSON,
+        identifier=f"demo-{spec.persona.key}",
+        channel=Channel.PORTAL,
+        organisation_kvk=spec.persona.kvk_number,
+    )
+    organisation = Organisation.objects.get(kvk_number=spec.persona.kvk_number)
+    rng = random.Random(f"vooraanmeldingen {spec.persona.kvk_number}")  # noqa: S311 - demo data
+    start = clock.today() + dt.timedelta(weeks=6)
+    rows = []
+    for number, training in enumerate(
+        (training for training in spec.trainings for _student in range(2)), start=1
+    ):
+        rows.append(
+            {
+                "studentnummer": f"V{spec.persona.kvk_number[-3:]}{number:03d}",
+                "voornaam": rng.choice(FIRST_NAMES),
+                "tussenvoegsel": rng.choice(NAME_PREFIXES),
+                "achternaam": rng.choice(LAST_NAMES),
+                "geboortedatum": f"{rng.randint(1965, 2000)}-0{rng.randint(1, 9)}-1{number % 10}",
+                "straatnaam": "Stationsweg",
+                "huisnummer": str(number),
+                "postcode": "9711 AB",
+                "woonplaats": training.location or "Utrecht",
+                "scholings_id": str(demo_scholings_id(spec.persona.kvk_number, training.name)),
+                "cohortcode": CONTINUOUS_INTAKE_CODE,
+                "startdatum": start.isoformat(),
+                "subsidiebedrag": str(training.subsidisable),
+            }
+        )
+    for row in rows:
+        pre_registration_save(actor=person, organisation=organisation, values=row)
+    if rows:
+        proof_issue(actor=person, organisation=organisation, text=rows[0])
+    return len(rows)
 
 
 def _staff(report: Callable[[str], None]) -> None:
