@@ -45,7 +45,8 @@ def _reached(birth_date: dt.date, year: int) -> dt.date:
 
 def aow_date(birth_date: dt.date) -> dt.date:
     """The day a person born on ``birth_date`` reaches the AOW age."""
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+    # No one reaches it before the year they turn 66, so the years before need no look.
+    for year in range(max(FIRST_YEAR, birth_date.year + 66), LAST_YEAR + 1):
         reached = _reached(birth_date, year)
         if reached.year <= year:
             # Before the table's first year the person is long past the age anyway.
