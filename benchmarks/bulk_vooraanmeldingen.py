@@ -13,10 +13,10 @@ record count) and variants where 1 % of the rows break a rule. Then every measur
 
 - ``pipeline``: the product's path as the worker runs it — ``upload_receive`` (hash, store),
   ``upload_check`` (read, both stages, stage into ``StagedRow``, compare rows in SQL),
-  ``upload_commit_request`` + ``upload_commit`` (re-check what changed, upsert) — timed per step; peak
-  memory as the process's peak resident set (``VmHWM``, the target's measure: everything the
-  worker holds, Django included) and, in a second run, as ``tracemalloc``'s peak of Python
-  allocations (slower, so it is never the timed run);
+  ``upload_commit_request`` + ``upload_commit`` (re-check what changed, upsert) — timed per
+  step; peak memory as the process's peak resident set (``VmHWM``, the target's measure:
+  everything the worker holds, Django included) and, in a second run, as ``tracemalloc``'s peak
+  of Python allocations (slower, so it is never the timed run);
 - ``phases``: the same with light timers around the pipeline's steps, to say where time goes;
 - ``profile``: cProfile of the CSV check and commit (top 15 by cumulative time, to
   benchmarks/results/bulk_vooraanmeldingen_profile.txt);
