@@ -1,17 +1,46 @@
 """Application periods and applications for a STAP-budget."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stap.core.identifiers import validate_bsn
 from stap.identity.models import Organisation
-from stap.register.models import Cohort, Training
+from stap.register.models import Cohort, Offer, Training
 
 
 class ApplicationPeriod(models.Model):
+    """An application period with its budget.
+
+    The budget is split in two pools: ``reserved_budget`` for people who cannot apply digitally
+    (UWV staff apply on their behalf), and the rest for everyone else. ``granted`` and
+    ``granted_reserved`` are what each pool has granted and not released; they only change by a
+    conditional ``UPDATE`` (``budget.allocation``), and the database refuses any value above the
+    pool, so the period can never grant more than its budget.
+    """
+
     name = models.CharField(_("naam"), max_length=100, unique=True)
     opens_at = models.DateTimeField(_("opent"))
     closes_at = models.DateTimeField(_("sluit"))
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=2)
+    reserved_budget = models.DecimalField(
+        _("gereserveerd voor aanvragen via UWV"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Het deel van het budget voor mensen die niet digitaal kunnen aanvragen."),
+    )
+    granted = models.DecimalField(
+        _("toegekend"), max_digits=12, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
+    granted_reserved = models.DecimalField(
+        _("toegekend uit de reservering"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("aanvraagtijdvak")
@@ -21,6 +50,21 @@ class ApplicationPeriod(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")),
                 name="period_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reserved_budget__gte=0)
+                & models.Q(reserved_budget__lte=models.F("budget")),
+                name="period_reserve_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(granted__gte=0)
+                & models.Q(granted__lte=models.F("budget") - models.F("reserved_budget")),
+                name="period_never_grants_more_than_its_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(granted_reserved__gte=0)
+                & models.Q(granted_reserved__lte=models.F("reserved_budget")),
+                name="period_never_grants_more_than_its_reserve",
             ),
         ]
 
@@ -106,6 +150,25 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"))
     granted_at = models.DateTimeField(_("toegekend op"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status gewijzigd op"))
+    # The applicant. Never shown in full, never in a URL or a log (core.identifiers.mask_bsn).
+    bsn = models.CharField(
+        _("BSN"), max_length=9, blank=True, validators=[validate_bsn], db_index=False
+    )
+    assisted = models.BooleanField(
+        _("aangevraagd via UWV"),
+        default=False,
+        help_text=_("Door UWV ingediend voor iemand die niet digitaal kan aanvragen."),
+    )
+    rejection_reason = models.CharField(
+        _("reden van afwijzing"),
+        max_length=40,
+        blank=True,
+        help_text=_("De code van de regel waarop de aanvraag is afgewezen."),
+    )
+    # The calendar year whose one grant this application holds, while it holds it.
+    grant_year = models.PositiveSmallIntegerField(
+        _("jaar van de toekenning"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("aanvraag")
@@ -123,6 +186,12 @@ class Application(models.Model):
                 condition=~models.Q(status__in=ApplicationStatus.granted())
                 | (models.Q(aanvraagnummer__isnull=False) & models.Q(granted_at__isnull=False)),
                 name="application_granted_has_number",
+            ),
+            # One grant per person per calendar year: the second grant's transaction fails.
+            models.UniqueConstraint(
+                fields=["bsn", "grant_year"],
+                condition=models.Q(grant_year__isnull=False) & ~models.Q(bsn=""),
+                name="application_one_grant_per_person_per_year",
             ),
         ]
         indexes = [
@@ -165,3 +234,37 @@ class Application(models.Model):
     @property
     def is_granted(self) -> bool:
         return self.status in ApplicationStatus.granted()
+
+
+class OfferYearGrants(models.Model):
+    """How many grants an offer (scholings-ID) holds in a calendar year: the counter the grant
+    cap is enforced on, with a conditional ``UPDATE`` (``budget.allocation``)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    grants = models.PositiveIntegerField(_("toekenningen"), default=0)
+
+    class Meta:
+        verbose_name = _("toekenningen per opleiding per jaar")
+        verbose_name_plural = _("toekenningen per opleiding per jaar")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "year"], name="offer_year_grants_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.year}: {self.grants}"
+
+
+class GrantCap(models.Model):
+    """The most grants one offer may hold in a calendar year (the *verleningsgrens*); a year
+    without a row has ``settings.STAP_GRANT_CAP``."""
+
+    year = models.PositiveSmallIntegerField(_("jaar"), unique=True)
+    maximum = models.PositiveIntegerField(_("maximum aantal toekenningen per opleiding"))
+
+    class Meta:
+        verbose_name = _("verleningsgrens")
+        verbose_name_plural = _("verleningsgrenzen")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.maximum}"

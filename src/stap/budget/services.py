@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from stap.budget import allocation
 from stap.budget.errors import TransitionNotAllowed
-from stap.budget.models import Application, ApplicationPeriod, ApplicationStatus
+from stap.budget.models import Application, ApplicationPeriod, ApplicationStatus, GrantCap
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
 from stap.core.money import euros
@@ -40,9 +41,14 @@ def application_period_create(
     opens_at: dt.datetime,
     closes_at: dt.datetime,
     budget: Decimal,
+    reserved_budget: Decimal = Decimal("0.00"),
 ) -> ApplicationPeriod:
     period = ApplicationPeriod(
-        name=name, opens_at=opens_at, closes_at=closes_at, budget=euros(budget)
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        budget=euros(budget),
+        reserved_budget=euros(reserved_budget),
     )
     period.full_clean()
     period.save()
@@ -54,6 +60,8 @@ def application_period_create(
             "name": name,
             "opens_at": opens_at.isoformat(),
             "closes_at": closes_at.isoformat(),
+            "budget": str(period.budget),
+            "reserved_budget": str(period.reserved_budget),
         },
     )
     return period
@@ -72,8 +80,11 @@ def application_submit(
     start_date: dt.date,
     end_date: dt.date,
     amount: Decimal,
+    bsn: str = "",
+    assisted: bool = False,
 ) -> Application:
-    """Record a citizen's application for one cohort."""
+    """Record a citizen's application for one cohort (``assisted``: UWV staff apply for someone
+    who cannot apply digitally, from the reserved part of the budget)."""
     training = cohort.offer.training
     now = clock.now()
     application = Application(
@@ -91,6 +102,8 @@ def application_submit(
         start_date=start_date,
         end_date=end_date,
         amount=euros(amount),
+        bsn=bsn,
+        assisted=assisted,
         status=S.SUBMITTED,
         submitted_at=now,
         status_changed_at=now,
@@ -109,13 +122,20 @@ def application_submit(
 
 @transaction.atomic
 def application_grant(*, actor: Actor, application: Application) -> Application:
-    """Grant provisionally: the application gets the aanvraagnummer printed on the beschikking."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    """Grant provisionally: the application takes its money, its place under the offer's cap
+    and the person's grant of the year (``allocation.take``; ``NotGranted`` when one is gone,
+    with nothing changed), and gets the aanvraagnummer printed on the beschikking."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort")
+        .get(pk=application.pk)
+    )
     if application.status not in (S.SUBMITTED, S.IN_REVIEW):
         raise TransitionNotAllowed(current=application.get_status_display(), action=_("toegekend"))
     now = clock.now()
     before = {"status": application.status}
     year = now.astimezone(clock.AMSTERDAM).year
+    allocation.take(application, year=year)
     application.aanvraagnummer = f"STAP-{year}-{next_number(f'aanvraagnummer-{year}'):07d}"
     application.status = S.PROVISIONALLY_GRANTED
     application.granted_at = now
@@ -135,23 +155,67 @@ def application_grant(*, actor: Actor, application: Application) -> Application:
     return application
 
 
+def application_allocate(*, actor: Actor, application: Application) -> Application:
+    """The decision on the budget for an application that passed every other check: granted
+    when there is money, a place under the cap and no grant this year yet; otherwise rejected
+    with the reason."""
+    try:
+        return application_grant(actor=actor, application=application)
+    except allocation.NotGranted as refused:
+        return application_decide(
+            actor=actor, application=application, decision="reject", reason=refused.reason
+        )
+
+
 @transaction.atomic
-def application_decide(*, actor: Actor, application: Application, decision: str) -> Application:
-    """Move an application on: ``reject``, ``settle``, ``withdraw``, ``cancel`` or ``reclaim``."""
+def application_decide(
+    *, actor: Actor, application: Application, decision: str, reason: str = ""
+) -> Application:
+    """Move an application on: ``reject`` (with the ``reason``'s code), ``settle``,
+    ``withdraw``, ``cancel`` or ``reclaim``. A withdrawn or cancelled grant gives back its
+    money, its place under the cap and the person's grant of the year."""
     allowed_from, target, verb = _TRANSITIONS[decision]
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort")
+        .get(pk=application.pk)
+    )
     if application.status not in allowed_from:
         raise TransitionNotAllowed(current=application.get_status_display(), action=verb)
     before = {"status": application.status}
+    if target not in allocation.HOLDING:
+        allocation.release(application)
     application.status = target
+    application.rejection_reason = reason
     application.status_changed_at = clock.now()
-    application.save(update_fields=["status", "status_changed_at"])
+    application.save(update_fields=["status", "rejection_reason", "status_changed_at"])
     audit_record(
         actor=actor,
         action=f"budget.application_{decision}",
         target=application,
         before=before,
-        after={"status": application.status},
+        after={"status": application.status, **({"reason": reason} if reason else {})},
         organisation_kvk=application.organisation.kvk_number,
     )
     return application
+
+
+@transaction.atomic
+def grant_cap_set(*, actor: Actor, year: int, maximum: int) -> GrantCap:
+    """Set the most grants one offer may hold in ``year`` (the verleningsgrens). Grants already
+    made stay; a lower cap only stops new ones."""
+    cap, _created = GrantCap.objects.select_for_update().get_or_create(
+        year=year, defaults={"maximum": maximum}
+    )
+    before = {"maximum": cap.maximum}
+    cap.maximum = maximum
+    cap.full_clean()
+    cap.save()
+    audit_record(
+        actor=actor,
+        action="budget.grant_cap_set",
+        target=cap,
+        before=before,
+        after={"maximum": maximum},
+    )
+    return cap

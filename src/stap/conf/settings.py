@@ -262,6 +262,8 @@ STAP_TRUSTED_PROXIES = env.integer("STAP_TRUSTED_PROXIES", default=0)
 # Bulk files of vooraanmeldingen: the largest file and the most rows one file may hold.
 STAP_PREREG_MAX_BYTES = env.integer("STAP_PREREG_MAX_MB", default=50) * 2**20
 STAP_PREREG_MAX_ROWS = env.integer("STAP_PREREG_MAX_ROWS", default=1_000_000)
+# The most grants one offer may hold in a calendar year when staff set nothing else for it.
+STAP_GRANT_CAP = env.integer("STAP_GRANT_CAP", default=300)
 # What ``stap requeue_stale`` runs: each queues again the work whose worker stopped.
 STAP_REAPERS = [
     "stap.enrolments.services.uploads_requeue_stale",

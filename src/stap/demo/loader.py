@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from stap.budget.models import ApplicationPeriod
+from stap.budget.models import ApplicationPeriod, GrantCap
 from stap.budget.services import (
     application_decide,
     application_grant,
     application_period_create,
     application_submit,
+    grant_cap_set,
 )
 from stap.core import clock
 from stap.core.audit import Actor
@@ -197,8 +198,16 @@ OUTCOMES: tuple[tuple[str | None, int], ...] = (
 )
 
 
+# The demo provider has thousands of grants for a handful of trainings (the portal's overview
+# must show paging and counts), more than the usual 300 per offer per year.
+DEMO_GRANT_CAP = 1_000
+
+
 def load(*, report: Callable[[str], None] = print) -> None:
     period = _period()
+    year = clock.today().year
+    if not GrantCap.objects.filter(year=year).exists():
+        grant_cap_set(actor=ACTOR, year=year, maximum=DEMO_GRANT_CAP)
     for spec in PROVIDERS:
         if Organisation.objects.filter(kvk_number=spec.persona.kvk_number).exists():
             report(f"  {spec.persona.company_name}: already there")
