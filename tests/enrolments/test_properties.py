@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from stap.core.pension import aow_date, eighteenth_birthday
 from stap.enrolments.prereg import fields as f
 from stap.enrolments.prereg.content import STAP_MAXIMUM, RegisterFacts, check_content
-from stap.enrolments.prereg.pension import aow_date, eighteenth_birthday
 from stap.enrolments.prereg.reading import RawRow
 from stap.enrolments.prereg.structure import COUNTRIES, check_structure
 from tests.enrolments.register_fixture import MOMENT, TODAY, Register, WithRegister, good_row

@@ -12,3 +12,9 @@ class TransitionNotAllowed(DomainError):
             _("Een aanvraag met status ‘%(current)s’ kan niet worden %(action)s.")
             % {"current": current, "action": action}
         )
+
+
+class ApplicationRefused(DomainError):
+    """What was sent cannot become an application (``code``: a ``RefusalReason``)."""
+
+    code = "application_refused"

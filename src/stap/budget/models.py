@@ -268,3 +268,35 @@ class GrantCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.maximum}"
+
+
+class StudentFinanceKind(models.TextChoices):
+    STUDENT_FINANCE = "studiefinanciering", _("studiefinanciering")
+    TEACHER_GRANT = "lerarenbeurs", _("lerarenbeurs")
+    SCHOOL_COSTS = "tegemoetkoming", _("tegemoetkoming scholieren / schoolkosten volwassenen")
+
+
+class StudentFinance(models.Model):
+    """DUO's record that someone receives student finance, from a day until a day (open-ended
+    while it runs). A stand-in reference table for DUO's records, kept in the backoffice:
+    someone receiving it on the day they apply cannot get a STAP-budget."""
+
+    bsn = models.CharField(_("BSN"), max_length=9, validators=[validate_bsn])
+    kind = models.CharField(_("soort"), max_length=20, choices=StudentFinanceKind.choices)
+    starts_on = models.DateField(_("van"))
+    ends_on = models.DateField(_("tot en met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("studiefinanciering (DUO)")
+        verbose_name_plural = _("studiefinanciering (DUO)")
+        indexes = [models.Index(fields=["bsn", "starts_on"], name="student_finance_bsn_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="student_finance_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}"

@@ -9,9 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from stap.budget import allocation
 from stap.budget.errors import TransitionNotAllowed
-from stap.budget.models import Application, ApplicationPeriod, ApplicationStatus, GrantCap
+from stap.budget.models import (
+    Application,
+    ApplicationPeriod,
+    ApplicationStatus,
+    GrantCap,
+    StudentFinance,
+    StudentFinanceKind,
+)
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
+from stap.core.identifiers import mask_bsn
 from stap.core.money import euros
 from stap.core.sequences import next_number
 from stap.register.models import Cohort
@@ -22,6 +30,7 @@ S = ApplicationStatus
 # used in the refusal message.
 _TRANSITIONS: dict[str, tuple[frozenset[ApplicationStatus], ApplicationStatus, Promise]] = {
     "reject": (frozenset({S.SUBMITTED, S.IN_REVIEW}), S.REJECTED, _("afgewezen")),
+    "review": (frozenset({S.SUBMITTED}), S.IN_REVIEW, _("apart gezet voor beoordeling")),
     "settle": (frozenset({S.PROVISIONALLY_GRANTED}), S.SETTLED, _("vastgesteld")),
     "withdraw": (frozenset({S.PROVISIONALLY_GRANTED}), S.WITHDRAWN, _("ingetrokken")),
     "cancel": (frozenset({S.PROVISIONALLY_GRANTED}), S.CANCELLED, _("geannuleerd")),
@@ -171,7 +180,7 @@ def application_allocate(*, actor: Actor, application: Application) -> Applicati
 def application_decide(
     *, actor: Actor, application: Application, decision: str, reason: str = ""
 ) -> Application:
-    """Move an application on: ``reject`` (with the ``reason``'s code), ``settle``,
+    """Move an application on: ``reject`` or ``review`` (with the ``reason``'s code), ``settle``,
     ``withdraw``, ``cancel`` or ``reclaim``. A withdrawn or cancelled grant gives back its
     money, its place under the cap and the person's grant of the year."""
     allowed_from, target, verb = _TRANSITIONS[decision]
@@ -219,3 +228,30 @@ def grant_cap_set(*, actor: Actor, year: int, maximum: int) -> GrantCap:
         after={"maximum": maximum},
     )
     return cap
+
+
+@transaction.atomic
+def student_finance_record(
+    *,
+    actor: Actor,
+    bsn: str,
+    kind: StudentFinanceKind,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+) -> StudentFinance:
+    """Record that someone receives student finance (the stand-in for DUO's records)."""
+    record = StudentFinance(bsn=bsn, kind=kind, starts_on=starts_on, ends_on=ends_on)
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        action="budget.student_finance_recorded",
+        target=record,
+        after={
+            "bsn": mask_bsn(bsn),
+            "kind": kind,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None,
+        },
+    )
+    return record

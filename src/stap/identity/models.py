@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stap.core.identifiers import validate_kvk_number
+from stap.core.identifiers import validate_bsn, validate_kvk_number
 
 
 class Organisation(models.Model):
@@ -316,3 +316,37 @@ class AccessRequestPerson(models.Model):
 
     def role_labels(self) -> list[str]:
         return [str(DuoRole(role).label) for role in self.roles]
+
+
+class Resident(models.Model):
+    """A person as the population register (BRP) knows them.
+
+    A stand-in: the real service asks the BRP; here the backoffice and the demo loader fill this
+    table. An application's name, birth date and address come from here, never from the
+    sign-in, which carries only the BSN."""
+
+    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
+    first_names = models.CharField(_("voornamen"), max_length=200)
+    name_prefix = models.CharField(_("voorvoegsel"), max_length=10, blank=True)
+    last_name = models.CharField(_("geslachtsnaam"), max_length=200)
+    birth_date = models.DateField(_("geboortedatum"))
+    street = models.CharField(_("straatnaam"), max_length=80, blank=True)
+    house_number = models.CharField(_("huisnummer"), max_length=10, blank=True)
+    house_number_addition = models.CharField(_("huisnummertoevoeging"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("woonplaats"), max_length=80, blank=True)
+    country = models.CharField(_("land"), max_length=2, default="NL")
+    updated_at = models.DateTimeField(_("bijgewerkt op"))
+
+    class Meta:
+        verbose_name = _("ingezetene (BRP)")
+        verbose_name_plural = _("ingezetenen (BRP)")
+
+    def __str__(self) -> str:
+        return f"ingezetene {self.pk}"  # never the BSN: this lands in logs
+
+    @property
+    def name(self) -> str:
+        return " ".join(
+            part for part in (self.first_names, self.name_prefix, self.last_name) if part
+        )

@@ -1,5 +1,7 @@
 """Write use cases for organisations and people."""
 
+import datetime as dt
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
-from stap.identity.models import Organisation, StaffRole, User, UserKind
+from stap.core.identifiers import mask_bsn
+from stap.identity.models import Organisation, Resident, StaffRole, User, UserKind
 
 
 @transaction.atomic
@@ -98,3 +101,44 @@ def mijn_duo_user_join(*, actor: Actor, user: User, organisation: Organisation) 
         target=user,
         organisation_kvk=organisation.kvk_number,
     )
+
+
+@transaction.atomic
+def resident_record(
+    *,
+    actor: Actor,
+    bsn: str,
+    first_names: str,
+    name_prefix: str = "",
+    last_name: str,
+    birth_date: dt.date,
+    street: str = "",
+    house_number: str = "",
+    house_number_addition: str = "",
+    postcode: str = "",
+    city: str = "",
+    country: str = "NL",
+) -> Resident:
+    """Record a person in the stand-in population register, or bring them up to date. The
+    audit trail names them by the last three digits of the BSN only."""
+    resident = Resident.objects.select_for_update().filter(bsn=bsn).first() or Resident(bsn=bsn)
+    created = resident.pk is None
+    resident.first_names, resident.name_prefix, resident.last_name = (
+        first_names,
+        name_prefix,
+        last_name,
+    )
+    resident.birth_date = birth_date
+    resident.street, resident.house_number = street, house_number
+    resident.house_number_addition, resident.postcode = house_number_addition, postcode
+    resident.city, resident.country = city, country
+    resident.updated_at = clock.now()
+    resident.full_clean()
+    resident.save()
+    audit_record(
+        actor=actor,
+        action="identity.resident_created" if created else "identity.resident_updated",
+        target=resident,
+        after={"bsn": mask_bsn(bsn)},
+    )
+    return resident

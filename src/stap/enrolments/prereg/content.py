@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from stap.core.pension import aow_date, eighteenth_birthday
 from stap.enrolments.prereg import rules
-from stap.enrolments.prereg.pension import aow_date, eighteenth_birthday
 from stap.enrolments.prereg.rules import Finding
 from stap.enrolments.prereg.structure import Values
 from stap.register.eligibility import EXPLANATIONS, NotEligible, eligibility_by_offer

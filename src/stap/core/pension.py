@@ -1,4 +1,5 @@
-"""The AOW (state pension) age: from that day on a person can no longer get the STAP-budget.
+"""The AOW (state pension) age: from that day on a person can no longer get the STAP-budget
+(used by the vooraanmelding rules and by the application's check).
 
 The AOW age depends on the calendar year in which a person reaches it (Algemene Ouderdomswet,
 art. 7a): someone reaches it in year Y when their birthday plus the AOW age of year Y falls in Y.
