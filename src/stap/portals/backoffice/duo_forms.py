@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 from stap.identity.models import AccessRequestStatus
+from stap.portals.form_fields import DateInput
 
 WAITING = "wachtend"
 ALL = "alle"
@@ -97,13 +98,6 @@ class AccessRequestRejectForm(forms.Form):
         ),
         help_text=_("De contactpersoon krijgt deze reden per e-mail."),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class SwitchNoticeForm(forms.Form):

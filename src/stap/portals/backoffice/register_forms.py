@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 from stap.core import clock
-from stap.portals.backoffice.duo_forms import DateInput
+from stap.portals.form_fields import DateInput
 from stap.register.models import Recogniser, Recognition
 from stap.register.values import RecognitionKind
 

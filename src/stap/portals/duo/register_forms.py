@@ -4,50 +4,15 @@ ModelForms, so that every RIO rule of the models (lengths, formats, value lists,
 subsidisable within total) shows on its own field; the services validate again when they write.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stap.portals.form_fields import DateInput, EuroField
 from stap.register.models import Cohort, Provider, Training
 from stap.register.services import AddressInput
 from stap.register.values import Language, StapPermission
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class EuroField(forms.DecimalField):
-    """An amount as people type it here: 950,00 or 950.00 or 1.200,00 or € 1.200."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 9)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.replace("€", "").replace(" ", "").strip()
-            if "," in text:
-                text = text.replace(".", "").replace(",", ".")
-            value = text
-        return super().to_python(value)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
-        return value
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {}  # no step/min: this is a text box
 
 
 class AddressForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
+from stap.portals.form_fields import DateInput
 from stap.register.models import MAXIMUM_PRICE
 from stap.register.search import RegisterFilters
 from stap.register.values import Category, Language, NlqfLevel, TeachingForm
@@ -59,13 +60,6 @@ class EuroField(forms.Field):
         if amount > MAXIMUM_PRICE:
             raise ValidationError(self.error_messages["too_high"], code="too_high")
         return amount
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date(label: "_StrOrPromise") -> forms.DateField:
