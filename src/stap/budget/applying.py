@@ -15,7 +15,6 @@ money, a place under the cap and the person's year are left.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -33,6 +32,7 @@ from stap.core.audit import Actor, audit_record
 from stap.core.identifiers import is_bsn, mask_bsn
 from stap.core.pension import aow_date, eighteenth_birthday, plus
 from stap.enrolments.models import PreRegistration, ProofStatus, RegistrationProof
+from stap.enrolments.prereg.structure import parse_amount
 from stap.enrolments.proofs.selectors import registration_proof_by_code
 from stap.identity.models import Resident
 from stap.register.eligibility import NotEligible, offer_eligibility
@@ -42,7 +42,6 @@ from stap.register.values import CohortStatus
 STAP_MAXIMUM: Final = Decimal("1000.00")
 MINIMUM_LEAD: Final = dt.timedelta(weeks=4)
 LATEST_START_MONTHS: Final = 3
-_AMOUNT: Final = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?")
 # The statuses in which an application of this period still stands, so that sending the form
 # again (a double click, a replay) is refused instead of making a second one.
 STANDING: Final = frozenset(
@@ -307,15 +306,9 @@ def _enrolment(
 
 
 def _amount(text: str) -> Decimal | None:
-    """Euros as typed: ``425,50``, ``1.000,00``, ``425.50`` or ``€ 425``; at most two
-    decimals, above zero."""
-    cleaned = text.strip().removeprefix("€").strip()
-    if "," in cleaned:  # the Dutch way: a decimal comma, perhaps points between thousands
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    if not _AMOUNT.fullmatch(cleaned):
-        return None
-    amount = Decimal(cleaned)
-    return amount if amount > 0 else None
+    """Euros as on a vooraanmelding: a decimal point or comma, at most two decimals, above 0."""
+    amount = parse_amount(text.strip())
+    return amount if amount is not None and amount > 0 else None
 
 
 def _decide(*, actor: Actor, application: Application) -> Application:
@@ -361,7 +354,7 @@ def _rejection(application: Application) -> RejectionReason | None:
         return RejectionReason.COHORT_CLOSED
     if application.start_date < today + MINIMUM_LEAD:
         return RejectionReason.START_TOO_SOON
-    period_ends = application.period.closes_at.astimezone(clock.AMSTERDAM).date()
+    period_ends = application.period.rules_close_at.astimezone(clock.AMSTERDAM).date()
     if application.start_date > plus(period_ends, years=0, months=LATEST_START_MONTHS):
         return RejectionReason.START_TOO_LATE
     return None

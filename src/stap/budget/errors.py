@@ -18,3 +18,7 @@ class ApplicationRefused(DomainError):
     """What was sent cannot become an application (``code``: a ``RefusalReason``)."""
 
     code = "application_refused"
+
+
+class PeriodRuleBroken(DomainError):
+    code = "period_rule_broken"

@@ -1,5 +1,6 @@
 """Application periods and applications for a STAP-budget."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import models
@@ -41,6 +42,16 @@ class ApplicationPeriod(models.Model):
         default=Decimal("0.00"),
         editable=False,
     )
+    carries_over = models.BooleanField(
+        _("restant naar het volgende tijdvak"),
+        default=False,
+        help_text=_("Wat na het sluiten over is, gaat naar het budget van het volgende tijdvak."),
+    )
+    carried_over_at = models.DateTimeField(_("restant overgeboekt op"), null=True, blank=True)
+    # Set when the period is first postponed: the start-date rules keep counting from these.
+    original_opens_at = models.DateTimeField(_("oorspronkelijke opening"), null=True, blank=True)
+    original_closes_at = models.DateTimeField(_("oorspronkelijke sluiting"), null=True, blank=True)
+    postponement_reason = models.TextField(_("reden van uitstel"), blank=True)
 
     class Meta:
         verbose_name = _("aanvraagtijdvak")
@@ -70,6 +81,19 @@ class ApplicationPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rules_close_at(self) -> dt.datetime:
+        """The end the start-date rules count from: the original one if it was postponed."""
+        return self.original_closes_at or self.closes_at
+
+    @property
+    def left(self) -> Decimal:
+        return self.budget - self.reserved_budget - self.granted
+
+    @property
+    def reserve_left(self) -> Decimal:
+        return self.reserved_budget - self.granted_reserved
 
 
 class ApplicationStatus(models.TextChoices):

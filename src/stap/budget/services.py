@@ -4,11 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stap.budget import allocation
-from stap.budget.errors import TransitionNotAllowed
+from stap.budget.errors import PeriodRuleBroken, TransitionNotAllowed
 from stap.budget.models import (
     Application,
     ApplicationPeriod,
@@ -51,6 +52,7 @@ def application_period_create(
     closes_at: dt.datetime,
     budget: Decimal,
     reserved_budget: Decimal = Decimal("0.00"),
+    carries_over: bool = False,
 ) -> ApplicationPeriod:
     period = ApplicationPeriod(
         name=name,
@@ -58,6 +60,7 @@ def application_period_create(
         closes_at=closes_at,
         budget=euros(budget),
         reserved_budget=euros(reserved_budget),
+        carries_over=carries_over,
     )
     period.full_clean()
     period.save()
@@ -71,9 +74,86 @@ def application_period_create(
             "closes_at": closes_at.isoformat(),
             "budget": str(period.budget),
             "reserved_budget": str(period.reserved_budget),
+            "carries_over": carries_over,
         },
     )
     return period
+
+
+@transaction.atomic
+def application_period_postpone(
+    *,
+    actor: Actor,
+    period: ApplicationPeriod,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    reason: str,
+) -> ApplicationPeriod:
+    """Move a period that has not closed yet (an outage on the opening day, say). The first
+    postponement keeps the original moments, from which the start-date rules keep counting."""
+    period = ApplicationPeriod.objects.select_for_update().get(pk=period.pk)
+    reason = reason.strip()
+    if not reason:
+        raise PeriodRuleBroken(_("Vul de reden van het uitstel in; die komt in de geschiedenis."))
+    if period.closes_at <= clock.now():
+        raise PeriodRuleBroken(_("Dit tijdvak is al gesloten; uitstellen kan niet meer."))
+    if closes_at <= opens_at:
+        raise PeriodRuleBroken(_("Het tijdvak moet sluiten na de opening."))
+    before = {"opens_at": period.opens_at.isoformat(), "closes_at": period.closes_at.isoformat()}
+    if period.original_opens_at is None:
+        period.original_opens_at, period.original_closes_at = period.opens_at, period.closes_at
+    period.opens_at, period.closes_at = opens_at, closes_at
+    period.postponement_reason = reason
+    period.save()
+    audit_record(
+        actor=actor,
+        action="budget.period_postponed",
+        target=period,
+        before=before,
+        after={
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "reason": reason,
+        },
+    )
+    return period
+
+
+@transaction.atomic
+def application_period_carry_over(*, actor: Actor, period: ApplicationPeriod) -> ApplicationPeriod:
+    """Move what a closed period has left (both pools) to the budget of the period that opens
+    next; returns that period. Once per period, and only when the period says so."""
+    period = ApplicationPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.carries_over:
+        raise PeriodRuleBroken(_("Bij dit tijdvak gaat het restant niet naar het volgende."))
+    if period.carried_over_at is not None:
+        raise PeriodRuleBroken(_("Het restant van dit tijdvak is al overgeboekt."))
+    if period.closes_at > clock.now():
+        raise PeriodRuleBroken(
+            _("Het restant kan pas worden overgeboekt als het tijdvak is gesloten.")
+        )
+    following = (
+        ApplicationPeriod.objects.select_for_update()
+        .filter(opens_at__gte=period.closes_at)
+        .order_by("opens_at")
+        .first()
+    )
+    if following is None:
+        raise PeriodRuleBroken(_("Er is nog geen volgend tijdvak. Maak dat eerst aan."))
+    left = period.left + period.reserve_left
+    period.budget -= left
+    period.reserved_budget = period.granted_reserved
+    period.carried_over_at = clock.now()
+    period.save(update_fields=["budget", "reserved_budget", "carried_over_at"])
+    ApplicationPeriod.objects.filter(pk=following.pk).update(budget=F("budget") + left)
+    following.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="budget.period_carried_over",
+        target=period,
+        after={"amount": str(left), "to": following.name},
+    )
+    return following
 
 
 @transaction.atomic
