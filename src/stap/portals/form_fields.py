@@ -1,9 +1,13 @@
 """Form fields and widgets the faces share."""
 
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from django import forms
+
+# Points between groups of three digits, no decimals: 1.200 or 34.000.000 (never 1.2 euro).
+_THOUSANDS: Final = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 
 
 class DateInput(forms.DateInput):
@@ -36,7 +40,7 @@ class EuroField(forms.DecimalField):
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             text = value.replace("€", "").replace(" ", "").strip()
-            if "," in text:
+            if "," in text or _THOUSANDS.fullmatch(text):  # 1.200,50 and 1.200 are Dutch
                 text = text.replace(".", "").replace(",", ".")
             value = text
         return super().to_python(value)

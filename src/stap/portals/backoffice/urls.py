@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stap.portals.backoffice import duo_views, register_views, views
+from stap.portals.backoffice import budget_views, duo_views, register_views, views
 
 app_name = "backoffice"
 
@@ -22,6 +22,12 @@ urlpatterns = [
         duo_views.switch_notice,
         name="switch_notice",
     ),
+    path("tijdvakken/", budget_views.periods, name="periods"),
+    path("tijdvakken/nieuw/", budget_views.period_new, name="period_new"),
+    path("tijdvakken/<int:pk>/", budget_views.period, name="period"),
+    path("verleningsgrens/", budget_views.grant_caps, name="grant_caps"),
+    path("brp/", budget_views.residents, name="residents"),
+    path("studiefinanciering/", budget_views.student_finance, name="student_finance"),
     path("aanbieders/", register_views.providers, name="providers"),
     path("aanbieders/<str:code>/", register_views.provider, name="provider"),
 ]

@@ -1,0 +1,156 @@
+"""UWV's budget screens in the backoffice: periods, the grant cap, and the stand-in registers
+for the population register and DUO's student finance. A BSN never appears in a URL."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.test import TestCase
+from django.urls import reverse
+
+import time_machine
+
+from stap.budget.models import ApplicationPeriod, GrantCap, StudentFinance
+from stap.core.models import AuditEntry
+from stap.identity.models import Resident, StaffRole
+from tests.budget.bsns import bsns
+from tests.portals.test_backoffice_duo import sign_in_staff, staff
+
+NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
+BSN = next(bsns(70_000_000))
+SCREENS = ("periods", "period_new", "grant_caps", "residents", "student_finance")
+
+
+@time_machine.travel(NOW, tick=False)
+class BudgetScreenTests(TestCase):
+    def setUp(self) -> None:
+        sign_in_staff(self.client, staff("uwv.anna", StaffRole.UWV))
+
+    def post(self, name: str, data: dict[str, str], **kwargs: int) -> tuple[int, str]:
+        response = self.client.post(reverse(f"backoffice:{name}", kwargs=kwargs), data, follow=True)
+        chain = " ".join(url for url, _status in response.redirect_chain)
+        self.assertNotIn(BSN, chain)
+        return response.status_code, response.content.decode()
+
+    def test_a_new_period_opens_at_ten_dutch_time_with_its_budget_and_reserve(self) -> None:
+        status, page = self.post(
+            "period_new",
+            {
+                "name": "Maart 2027",
+                "opens_on": "2027-03-17",
+                "opens_time": "10:00",
+                "closes_on": "31-03-2027",
+                "closes_time": "10:00",
+                "budget": "34.000.000,00",
+                "reserved_budget": "500.000",
+                "carries_over": "on",
+            },
+        )
+
+        period = ApplicationPeriod.objects.get()
+        self.assertEqual(status, 200)
+        self.assertEqual(period.opens_at, dt.datetime(2027, 3, 17, 9, 0, tzinfo=dt.UTC))
+        self.assertEqual(period.budget, Decimal("34000000.00"))
+        self.assertEqual(period.reserved_budget, Decimal("500000.00"))
+        self.assertTrue(period.carries_over)
+        self.assertIn("Maart 2027", page)
+
+    def test_a_period_that_closes_before_it_opens_or_reserves_too_much_is_refused(self) -> None:
+        status, page = self.post(
+            "period_new",
+            {
+                "name": "Fout",
+                "opens_on": "2027-03-17",
+                "opens_time": "10:00",
+                "closes_on": "2027-03-16",
+                "closes_time": "10:00",
+                "budget": "100",
+                "reserved_budget": "200",
+            },
+        )
+
+        self.assertEqual(status, 400)
+        self.assertIn("Het tijdvak moet sluiten na de opening.", page)
+        self.assertIn("De reservering kan niet groter zijn dan het budget.", page)
+        self.assertFalse(ApplicationPeriod.objects.exists())
+
+    def test_a_period_is_postponed_from_its_page(self) -> None:
+        self.test_a_new_period_opens_at_ten_dutch_time_with_its_budget_and_reserve()
+        period = ApplicationPeriod.objects.get()
+
+        status, page = self.post(
+            "period",
+            {
+                "actie": "uitstellen",
+                "opens_on": "2027-03-20",
+                "opens_time": "10:00",
+                "closes_on": "2027-04-03",
+                "closes_time": "10:00",
+                "reason": "Storing bij de opening.",
+            },
+            pk=period.pk,
+        )
+
+        period.refresh_from_db()
+        self.assertEqual(status, 200)
+        self.assertEqual(period.original_opens_at, dt.datetime(2027, 3, 17, 9, 0, tzinfo=dt.UTC))
+        self.assertIn("Storing bij de opening.", page)
+
+    def test_the_grant_cap_for_a_year_is_set_and_audited(self) -> None:
+        status, _page = self.post("grant_caps", {"year": "2027", "maximum": "250"})
+
+        self.assertEqual(status, 200)
+        self.assertEqual(GrantCap.objects.get(year=2027).maximum, 250)
+        self.assertTrue(AuditEntry.objects.filter(action="budget.grant_cap_set").exists())
+
+    def test_a_person_is_looked_up_by_bsn_then_recorded_and_shown_masked(self) -> None:
+        _status, page = self.post("residents", {"actie": "zoeken", "bsn": BSN})
+        self.assertIn("staat er nog niet in", page)
+
+        status, page = self.post(
+            "residents",
+            {
+                "actie": "opslaan",
+                "bsn": BSN,
+                "first_names": "Fatima",
+                "last_name": "El Amrani",
+                "birth_date": "1988-04-02",
+                "city": "Utrecht",
+            },
+        )
+
+        self.assertEqual(status, 200)
+        self.assertEqual(Resident.objects.get(bsn=BSN).last_name, "El Amrani")
+        self.assertIn(f"••••••{BSN[-3:]}", page)
+        self.assertNotIn(BSN, page)
+        _status, page = self.post("residents", {"actie": "zoeken", "bsn": BSN})
+        self.assertIn('value="1988-04-02"', page)
+
+    def test_a_bsn_failing_the_eleven_test_is_refused_with_the_reason(self) -> None:
+        status, page = self.post("residents", {"actie": "zoeken", "bsn": "123456789"})
+
+        self.assertEqual(status, 400)
+        self.assertIn("11-proef", page)
+
+    def test_student_finance_is_recorded_and_looked_up(self) -> None:
+        self.post(
+            "student_finance",
+            {
+                "actie": "opslaan",
+                "bsn": BSN,
+                "kind": "studiefinanciering",
+                "starts_on": "2026-09-01",
+            },
+        )
+
+        _status, page = self.post("student_finance", {"actie": "zoeken", "bsn": BSN})
+
+        self.assertEqual(StudentFinance.objects.get().starts_on, dt.date(2026, 9, 1))
+        self.assertIn("loopt door", page)
+
+    def test_only_uwv_staff_reach_the_budget_screens(self) -> None:
+        self.client.logout()
+        sign_in_staff(self.client, staff("duo.piet", StaffRole.DUO))
+
+        for name in SCREENS:
+            with self.subTest(name):
+                self.assertEqual(self.client.get(reverse(f"backoffice:{name}")).status_code, 403)
