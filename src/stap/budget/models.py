@@ -52,6 +52,21 @@ class ApplicationPeriod(models.Model):
     original_opens_at = models.DateTimeField(_("oorspronkelijke opening"), null=True, blank=True)
     original_closes_at = models.DateTimeField(_("oorspronkelijke sluiting"), null=True, blank=True)
     postponement_reason = models.TextField(_("reden van uitstel"), blank=True)
+    # The waiting room (budget/waiting_room, ADR 0011). The seed stays secret until the draw;
+    # its commitment is published before the opening.
+    draw_commitment = models.CharField(_("vingerafdruk van de loting"), max_length=64, blank=True)
+    draw_seed = models.CharField(_("zaad van de loting"), max_length=64, blank=True)
+    drawn_at = models.DateTimeField(_("geloot op"), null=True, blank=True)
+    places_given = models.PositiveIntegerField(_("plaatsen uitgedeeld"), default=0)
+    admission_per_minute = models.PositiveIntegerField(
+        _("toegelaten per minuut"),
+        default=300,
+        help_text=_("Zoveel mensen uit de wachtkamer mogen per minuut naar het aanvraagformulier."),
+    )
+    admission_since = models.DateTimeField(
+        _("toelating volgens dit tempo sinds"), null=True, blank=True
+    )
+    admitted_before = models.PositiveIntegerField(_("toegelaten vóór dit tempo"), default=0)
 
     class Meta:
         verbose_name = _("aanvraagtijdvak")
@@ -324,3 +339,29 @@ class StudentFinance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on}"
+
+
+class WaitingRoomEntry(models.Model):
+    """One person in a period's waiting room: one entry per person (BSN), however many tabs or
+    devices they wait with. ``place`` is given by the draw at the opening, or in order of
+    arrival after it."""
+
+    period = models.ForeignKey(
+        ApplicationPeriod, on_delete=models.PROTECT, related_name="waiting_room"
+    )
+    person = models.CharField(_("persoon (sleutel)"), max_length=64)
+    entry = models.CharField(_("deelnamenummer"), max_length=12)
+    joined_at = models.DateTimeField(_("binnengekomen op"))
+    place = models.PositiveIntegerField(_("plaats"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plaats in de wachtkamer")
+        verbose_name_plural = _("plaatsen in de wachtkamer")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person"], name="waiting_one_per_person"),
+            models.UniqueConstraint(fields=["period", "entry"], name="waiting_entry_unique"),
+            models.UniqueConstraint(fields=["period", "place"], name="waiting_place_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ({self.place or '-'})"

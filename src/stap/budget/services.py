@@ -18,6 +18,8 @@ from stap.budget.models import (
     StudentFinance,
     StudentFinanceKind,
 )
+from stap.budget.tasks import waiting_room_draw_task
+from stap.budget.waiting_room.queue import seed_and_commitment
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
 from stap.core.identifiers import mask_bsn
@@ -54,6 +56,7 @@ def application_period_create(
     reserved_budget: Decimal = Decimal("0.00"),
     carries_over: bool = False,
 ) -> ApplicationPeriod:
+    seed, commitment = seed_and_commitment()
     period = ApplicationPeriod(
         name=name,
         opens_at=opens_at,
@@ -61,9 +64,12 @@ def application_period_create(
         budget=euros(budget),
         reserved_budget=euros(reserved_budget),
         carries_over=carries_over,
+        draw_seed=seed,
+        draw_commitment=commitment,
     )
     period.full_clean()
     period.save()
+    _schedule_the_draw(period)
     audit_record(
         actor=actor,
         action="budget.period_created",
@@ -75,9 +81,18 @@ def application_period_create(
             "budget": str(period.budget),
             "reserved_budget": str(period.reserved_budget),
             "carries_over": carries_over,
+            "draw_commitment": commitment,
         },
     )
     return period
+
+
+def _schedule_the_draw(period: ApplicationPeriod) -> None:
+    """The waiting room's draw runs at the opening (the reaper catches a lost one)."""
+    opens_at, pk = period.opens_at, period.pk
+    transaction.on_commit(
+        lambda: waiting_room_draw_task.using(run_after=opens_at).enqueue(period_id=pk)
+    )
 
 
 @transaction.atomic
@@ -105,6 +120,7 @@ def application_period_postpone(
     period.opens_at, period.closes_at = opens_at, closes_at
     period.postponement_reason = reason
     period.save()
+    _schedule_the_draw(period)  # the task scheduled before finds it too early and does nothing
     audit_record(
         actor=actor,
         action="budget.period_postponed",

@@ -28,6 +28,7 @@ class Ticket:
     period_id: int
     entry: str
     person: str  # person_key(bsn)
+    place: int | None = None  # written in once the draw gave it, so polls need not look it up
 
 
 def person_key(bsn: str) -> str:
@@ -37,9 +38,8 @@ def person_key(bsn: str) -> str:
 
 def issue(ticket: Ticket) -> str:
     """The cookie's value."""
-    return signing.dumps(
-        {"p": ticket.period_id, "e": ticket.entry, "n": ticket.person}, salt=SALT, compress=False
-    )
+    data = {"p": ticket.period_id, "e": ticket.entry, "n": ticket.person, "pl": ticket.place}
+    return signing.dumps(data, salt=SALT, compress=False)
 
 
 def read(value: str, *, period_id: int, max_age: dt.timedelta) -> Ticket:
@@ -49,8 +49,14 @@ def read(value: str, *, period_id: int, max_age: dt.timedelta) -> Ticket:
     except signing.BadSignature as refused:  # includes SignatureExpired
         raise TicketRefused(str(refused)) from refused
     try:
-        ticket = Ticket(period_id=int(data["p"]), entry=str(data["e"]), person=str(data["n"]))
-    except (KeyError, TypeError, ValueError) as refused:
+        place = data.get("pl")
+        ticket = Ticket(
+            period_id=int(data["p"]),
+            entry=str(data["e"]),
+            person=str(data["n"]),
+            place=None if place is None else int(place),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as refused:
         raise TicketRefused("not a ticket") from refused
     if ticket.period_id != period_id:
         raise TicketRefused("for another period")
