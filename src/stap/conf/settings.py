@@ -268,6 +268,7 @@ STAP_GRANT_CAP = env.integer("STAP_GRANT_CAP", default=300)
 STAP_REAPERS = [
     "stap.enrolments.services.uploads_requeue_stale",
     "stap.bulk.services.bulk_runs_requeue_stale",
+    "stap.budget.waiting_room.queue.draws_overdue",
 ]
 PRIVATE_MEDIA_URL = "/private-media/"
 # Keys and certificates generated on first use (development and test only), mode 0600.
