@@ -1,13 +1,21 @@
-"""The look of the PDFs the product makes (A4 forms and proofs): one font and a few styles.
+"""The look of the PDFs the product makes (A4 forms, proofs and letters): one font, a few
+styles, and the A4 page with its footer.
 
 Bitstream Vera ships with reportlab and, unlike Helvetica, has letters such as Ł, Ş and č.
+Everything a person typed is escaped (``plain``): reportlab's Paragraph reads markup.
 """
 
+import io
+from xml.sax.saxutils import escape
+
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import registerFont, registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 registerFont(TTFont("Vera", "Vera.ttf"))
 registerFont(TTFont("Vera-Bold", "VeraBd.ttf"))
@@ -35,3 +43,41 @@ def _grid(shaded: tuple[tuple[int, int], tuple[int, int]]) -> TableStyle:
 
 LABELS_IN_FIRST_COLUMN = _grid(((0, 0), (0, -1)))
 LABELS_IN_FIRST_ROW = _grid(((0, 0), (-1, 0)))
+
+
+def plain(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of plain text: markup in ``text`` is shown, not obeyed."""
+    return Paragraph(escape(text), style)
+
+
+def label_rows(rows: list[tuple[str, str]]) -> Table:
+    """Label and value side by side, one row each."""
+    cells = [[plain(label), plain(value)] for label, value in rows]
+    table = Table(cells, colWidths=[5 * cm, 12 * cm])
+    table.setStyle(LABELS_IN_FIRST_COLUMN)
+    return table
+
+
+def a4_pdf(story: list[Flowable], *, title: str, author: str, subject: str, footer: str) -> bytes:
+    """``story`` on A4 pages with 2 cm margins, ``footer`` and the page number at the bottom."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="STAP-portaal",
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+    )
+
+    def draw_footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.setFont("Vera", 8)
+        canvas.drawString(2 * cm, 1.2 * cm, footer)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"pagina {doc.page}")
+
+    document.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    return buffer.getvalue()

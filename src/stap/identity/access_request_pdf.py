@@ -5,16 +5,12 @@ PDF that the organisation's authorised signatory signs. The text is Dutch: the f
 statement to DUO. Everything the requester typed is escaped: reportlab's Paragraph reads markup.
 """
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import translation
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from stap.core.clock import AMSTERDAM
 from stap.core.pdf_styles import (
@@ -23,6 +19,9 @@ from stap.core.pdf_styles import (
     LABELS_IN_FIRST_ROW,
     PROMINENT,
     SECTION,
+    a4_pdf,
+    label_rows,
+    plain,
 )
 from stap.core.pdf_styles import TITLE as TITLE_STYLE
 from stap.identity.models import AccessRequest
@@ -36,38 +35,13 @@ def access_request_pdf(request: AccessRequest, *, upload_url: str, upload_code: 
     ``upload_code`` (known only to whoever made the form)."""
     with translation.override("nl"):
         story = _story(request, upload_url, upload_code)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return a4_pdf(
+        story,
         title=TITLE,
         author="DUO",
         subject=f"Kenmerk {request.reference}",
-        creator="STAP-portaal",
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
+        footer=f"{TITLE} — kenmerk {request.reference}",
     )
-
-    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.setFont("Vera", 8)
-        canvas.drawString(2 * cm, 1.2 * cm, f"{TITLE} — kenmerk {request.reference}")
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"pagina {doc.page}")
-
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
-
-
-def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """A paragraph of plain text: markup in ``text`` is shown, not obeyed."""
-    return Paragraph(escape(text), style)
-
-
-def _fields(rows: list[tuple[str, str]]) -> Table:
-    table = Table([[_p(label), _p(value)] for label, value in rows], colWidths=[5 * cm, 12 * cm])
-    table.setStyle(LABELS_IN_FIRST_COLUMN)
-    return table
 
 
 def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Flowable]:
@@ -83,11 +57,11 @@ def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Fl
     person_table.setStyle(LABELS_IN_FIRST_ROW)
     signature = Table(
         [
-            [_p("Naam tekenbevoegde"), _p(request.signatory_name)],
-            [_p("Functie"), _p(request.signatory_function)],
-            [_p("Datum"), ""],
-            [_p("Plaats"), ""],
-            [_p("Handtekening"), ""],
+            [plain("Naam tekenbevoegde"), plain(request.signatory_name)],
+            [plain("Functie"), plain(request.signatory_function)],
+            [plain("Datum"), ""],
+            [plain("Plaats"), ""],
+            [plain("Handtekening"), ""],
         ],
         colWidths=[5 * cm, 12 * cm],
         rowHeights=[None, None, 1 * cm, 1 * cm, 3.5 * cm],
@@ -97,13 +71,13 @@ def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Fl
     created = request.created_at.astimezone(AMSTERDAM)
     return [
         Paragraph(escape(TITLE), TITLE_STYLE),
-        _p(f"Kenmerk: {request.reference}", PROMINENT),
-        _p(f"Uploadcode: {upload_code}", PROMINENT),
-        _p(f"Aangevraagd op {created:%d-%m-%Y}. Vermeld dit kenmerk als u contact opneemt."),
+        plain(f"Kenmerk: {request.reference}", PROMINENT),
+        plain(f"Uploadcode: {upload_code}", PROMINENT),
+        plain(f"Aangevraagd op {created:%d-%m-%Y}. Vermeld dit kenmerk als u contact opneemt."),
         Paragraph("Organisatie", SECTION),
-        _fields([("KvK-nummer", request.kvk_number), ("Naam", request.organisation_name)]),
+        label_rows([("KvK-nummer", request.kvk_number), ("Naam", request.organisation_name)]),
         Paragraph("Contactpersoon", SECTION),
-        _fields(
+        label_rows(
             [
                 ("Naam", request.contact_name),
                 ("E-mailadres", request.contact_email),
@@ -111,29 +85,31 @@ def _story(request: AccessRequest, upload_url: str, upload_code: str) -> list[Fl
             ]
         ),
         Paragraph("Coördinator", SECTION),
-        _fields([("Naam", request.coordinator_name), ("E-mailadres", request.coordinator_email)]),
+        label_rows(
+            [("Naam", request.coordinator_name), ("E-mailadres", request.coordinator_email)]
+        ),
         Paragraph("Personen en rollen", SECTION),
         person_table,
         Paragraph("Ondertekening", SECTION),
-        _p(
+        plain(
             "Ik ben tekenbevoegd voor deze organisatie zoals ingeschreven in het Handelsregister "
             "van de KvK. Ik vraag voor de personen hierboven de genoemde rollen in Mijn DUO aan."
         ),
         Spacer(1, 0.3 * cm),
         signature,
         Paragraph("Zo gaat u verder", SECTION),
-        _p("1. Print dit formulier."),
-        _p(
+        plain("1. Print dit formulier."),
+        plain(
             "2. Laat het ondertekenen door de tekenbevoegde van uw organisatie, zoals "
             "ingeschreven in het Handelsregister van de KvK."
         ),
-        _p(
+        plain(
             "3. Scan het ondertekende formulier als PDF (of onderteken de PDF digitaal). Het "
             f"bestand mag niet groter zijn dan 5 MB en niet meer dan {MAX_PAGES} pagina's hebben."
         ),
         Paragraph(f'4. Upload het bestand op <link href="{link}">{link}</link>', BODY),
         Spacer(1, 0.3 * cm),
-        _p(
+        plain(
             "DUO controleert met de hand of de ondertekenaar tekenbevoegd is voor uw organisatie. "
             "Pas daarna behandelen we de aanvraag."
         ),

@@ -11,7 +11,6 @@ escaped, because reportlab's Paragraph reads markup. Only a valid bewijs is draw
 does not hand out a revoked or replaced one.
 """
 
-import io
 from decimal import Decimal
 from typing import Final
 from urllib.parse import urlencode
@@ -24,15 +23,12 @@ from django.utils import translation
 import qrcode
 import qrcode.constants
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from stap.core.clock import AMSTERDAM
 from stap.core.money import format_euros
-from stap.core.pdf_styles import BODY, LABELS_IN_FIRST_COLUMN, PROMINENT, SECTION, TITLE
+from stap.core.pdf_styles import BODY, PROMINENT, SECTION, TITLE, a4_pdf, label_rows, plain
 from stap.enrolments.models import RegistrationProof
 from stap.enrolments.proofs.codes import shown
 
@@ -80,17 +76,6 @@ class QrCode(Flowable):
                     canvas.rect(x, y, cell, cell, stroke=0, fill=1)
 
 
-def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """A paragraph of plain text: markup in ``text`` is shown, not obeyed."""
-    return Paragraph(escape(text), style)
-
-
-def _fields(rows: list[tuple[str, str]]) -> Table:
-    table = Table([[_p(label), _p(value)] for label, value in rows], colWidths=[5 * cm, 12 * cm])
-    table.setStyle(LABELS_IN_FIRST_COLUMN)
-    return table
-
-
 def _day(value: object) -> str:
     return f"{value:%d-%m-%Y}" if value else ""
 
@@ -103,28 +88,13 @@ def registration_proof_pdf(proof: RegistrationProof) -> bytes:
     """The bewijs as an A4 PDF."""
     with translation.override("nl"):
         story = _story(proof)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return a4_pdf(
+        story,
         title=HEADING,
         author=proof.provider_name,
         subject=f"{HEADING} {proof.studentnummer}",
-        creator="STAP-portaal",
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
+        footer=f"{HEADING} — controlecode {shown(proof.code)}",
     )
-    code = shown(proof.code)
-
-    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.setFont("Vera", 8)
-        canvas.drawString(2 * cm, 1.2 * cm, f"{HEADING} — controlecode {code}")
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"pagina {doc.page}")
-
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
 
 
 def _story(proof: RegistrationProof) -> list[Flowable]:
@@ -170,14 +140,14 @@ def _story(proof: RegistrationProof) -> list[Flowable]:
         [
             [
                 [
-                    _p("Controlecode"),
-                    _p(shown(proof.code), PROMINENT),
-                    _p(
+                    plain("Controlecode"),
+                    plain(shown(proof.code), PROMINENT),
+                    plain(
                         "Met deze code kunnen UWV en iedereen die dit bewijs heeft, controleren "
                         "of het geldig is. Scan de QR-code, of ga naar"
                     ),
                     Paragraph(f'<link href="{link}">{escape(page)}</link>', BODY),
-                    _p("en vul de controlecode in."),
+                    plain("en vul de controlecode in."),
                 ],
                 QrCode(url, size=3.5 * cm),
             ]
@@ -194,10 +164,10 @@ def _story(proof: RegistrationProof) -> list[Flowable]:
     )
     return [
         Paragraph(HEADING, TITLE),
-        _p(FIXED_TEXT),
+        plain(FIXED_TEXT),
         Spacer(1, 0.3 * cm),
         Paragraph("Opleider", SECTION),
-        _fields(
+        label_rows(
             [
                 ("Naam", proof.provider_name),
                 ("KvK-nummer", proof.organisation.kvk_number),
@@ -205,11 +175,11 @@ def _story(proof: RegistrationProof) -> list[Flowable]:
             ]
         ),
         Paragraph("Opleiding", SECTION),
-        _fields(training),
+        label_rows(training),
         Paragraph("Student", SECTION),
-        _fields(student),
+        label_rows(student),
         Spacer(1, 0.4 * cm),
         verification,
         Spacer(1, 0.3 * cm),
-        _p(f"Uitgegeven op {issued:%d-%m-%Y} door {proof.provider_name}."),
+        plain(f"Uitgegeven op {issued:%d-%m-%Y} door {proof.provider_name}."),
     ]
