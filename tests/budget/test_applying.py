@@ -3,11 +3,15 @@ cannot be an application (nothing written but the audit entry), rejected with th
 condition of the scheme is not met, otherwise granted from the budget."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from django.http import Http404
+
 import time_machine
+from pypdf import PdfReader
 
 from stap.budget.applying import (
     OfferChoice,
@@ -15,9 +19,12 @@ from stap.budget.applying import (
     RejectionReason,
     ReviewReason,
     application_apply,
+    application_withdraw,
 )
 from stap.budget.errors import ApplicationRefused
+from stap.budget.letters import decision_letter_pdf
 from stap.budget.models import Application, ApplicationPeriod, ApplicationStatus, StudentFinanceKind
+from stap.budget.selectors import application_of_person, applications_of_person
 from stap.budget.services import application_period_create, student_finance_record
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, AuditEntry, Channel
@@ -25,9 +32,11 @@ from stap.enrolments.models import RegistrationProof
 from stap.enrolments.proofs.services import proof_issue, proof_revoke
 from stap.enrolments.services import pre_registration_save
 from stap.identity.services import resident_record
+from stap.register.models import Provider
 from stap.register.services import cohort_close, exclusion_add
 from tests.budget.bsns import bsns
 from tests.enrolments.register_fixture import MOMENT, RegisterTestCase, good_row
+from tests.mailbox import queued_emails
 
 BSN, OTHER_BSN = islice(bsns(60_000_000), 2)
 CITIZEN = Actor(kind=ActorKind.PERSON, identifier="digid-pseudonym", channel=Channel.PORTAL)
@@ -254,3 +263,70 @@ class RejectionTests(ApplyingTestCase):
             self.assert_rejected(
                 RejectionReason.ALREADY_GRANTED_THIS_YEAR, period=december, choice=self.choice()
             )
+
+
+class AfterTheDecisionTests(ApplyingTestCase):
+    def test_the_provider_is_told_of_a_grant_without_the_bsn(self) -> None:
+        Provider.objects.filter(pk=self.register.offer.training.provider_id).update(
+            email="stap@leerhuis.example"
+        )
+
+        with self.captureOnCommitCallbacks(execute=True):
+            application = self.apply(choice=self.choice())
+
+        [email] = queued_emails()
+        self.assertEqual(email.to, ["stap@leerhuis.example"])
+        self.assertIn(application.aanvraagnummer or "-", email.subject)
+        self.assertIn("S2026001", email.body)
+        self.assertNotIn(BSN, email.body)
+
+    def test_the_decision_letter_says_what_was_decided_and_why(self) -> None:
+        granted = self.apply(choice=self.choice())
+        text = pdf_text(decision_letter_pdf(granted))
+        self.assertIn("Besluit op uw aanvraag STAP-budget", text)
+        self.assertIn(granted.aanvraagnummer or "-", text)
+        self.assertIn("€ 900,00", text)
+        self.assertIn("Anna Maria de Vries", text)
+        self.assertNotIn(BSN, text)
+
+        self.resident(OTHER_BSN, birth_date=dt.date(1990, 5, 17))
+        student_finance_record(
+            actor=self.provider,
+            bsn=OTHER_BSN,
+            kind=StudentFinanceKind.STUDENT_FINANCE,
+            starts_on=dt.date(2025, 9, 1),
+        )
+        rejected = self.apply(bsn=OTHER_BSN, choice=self.choice())
+        self.assertIn("U ontvangt studiefinanciering", pdf_text(decision_letter_pdf(rejected)))
+
+    def test_a_citizen_withdraws_their_own_application_before_the_start(self) -> None:
+        application = self.apply(choice=self.choice())
+
+        with self.assertRaises(ApplicationRefused):
+            application_withdraw(actor=CITIZEN, application=application, bsn=OTHER_BSN)
+        withdrawn = application_withdraw(actor=CITIZEN, application=application, bsn=BSN)
+
+        self.assertEqual(withdrawn.status, ApplicationStatus.WITHDRAWN)
+        self.period.refresh_from_db()
+        self.assertEqual(self.period.granted, Decimal("0.00"))
+
+    def test_after_the_start_a_citizen_can_no_longer_withdraw(self) -> None:
+        application = self.apply(choice=self.choice())
+
+        with (
+            time_machine.travel(dt.datetime(2027, 1, 11, 9, tzinfo=dt.UTC), tick=False),
+            self.assertRaises(ApplicationRefused),
+        ):
+            application_withdraw(actor=CITIZEN, application=application, bsn=BSN)
+
+    def test_a_citizen_sees_only_their_own_applications(self) -> None:
+        mine = self.apply(choice=self.choice())
+
+        self.assertEqual(list(applications_of_person(bsn=BSN)), [mine])
+        self.assertEqual(application_of_person(bsn=BSN, pk=mine.pk), mine)
+        with self.assertRaises(Http404):
+            application_of_person(bsn=OTHER_BSN, pk=mine.pk)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -30,6 +30,8 @@ from stap.budget.services import application_allocate, application_decide, appli
 from stap.core import clock
 from stap.core.audit import Actor, audit_record
 from stap.core.identifiers import is_bsn, mask_bsn
+from stap.core.money import format_euros
+from stap.core.notifications import email_enqueue
 from stap.core.pension import aow_date, eighteenth_birthday, plus
 from stap.enrolments.models import PreRegistration, ProofStatus, RegistrationProof
 from stap.enrolments.prereg.structure import parse_amount
@@ -160,6 +162,14 @@ class ReviewReason(TextChoices):
             "UWV bekijkt uw aanvraag."
         ),
     )
+
+
+def reason_label(code: str) -> str:
+    """What a rejection or review reason's code means, in the reader's language."""
+    for reasons in (RejectionReason, allocation.NotGrantedReason, ReviewReason):
+        if code in reasons.values:
+            return str(reasons(code).label)
+    return code
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -328,7 +338,48 @@ def _decide(*, actor: Actor, application: Application) -> Application:
             decision="review",
             reason=ReviewReason.NOT_IN_POPULATION_REGISTER,
         )
-    return application_allocate(actor=actor, application=application)
+    with transaction.atomic():
+        decided = application_allocate(actor=actor, application=application)
+        if decided.is_granted:
+            _tell_the_provider(decided)
+    return decided
+
+
+def _tell_the_provider(application: Application) -> None:
+    """An e-mail to the provider about the new grant (never the BSN): it is in "Toegekende
+    aanvragen" from now on, with the aanvraagnummer to use."""
+    provider = application.training.provider
+    if not provider.email:
+        return
+    email_enqueue(
+        to=[provider.email],
+        subject=f"Nieuwe toekenning STAP-budget: {application.aanvraagnummer}",
+        body=(
+            f"Er is een STAP-budget toegekend aan uw student {application.student_name} "
+            f"(studentnummer {application.studentnummer}) voor {application.training.name}, "
+            f"startdatum {application.start_date:%d-%m-%Y}, bedrag "
+            f"{format_euros(application.amount)}.\n\n"
+            f"Aanvraagnummer: {application.aanvraagnummer}. Gebruik dit nummer voortaan voor "
+            "deze student.\n\nU vindt de aanvraag bij ‘Toegekende aanvragen’ in het "
+            "STAP-opleidersportaal.\n"
+        ),
+    )
+
+
+def application_withdraw(*, actor: Actor, application: Application, bsn: str) -> Application:
+    """The citizen withdraws their own application before the training starts: a grant gives
+    back its money, its place under the cap and the year."""
+    if application.bsn != bsn:
+        raise ApplicationRefused(_("Deze aanvraag is niet van u."), code="niet_van_u")
+    if clock.today() >= application.start_date:
+        raise ApplicationRefused(
+            _(
+                "De opleiding is al begonnen; u kunt de aanvraag niet meer intrekken. Neem "
+                "contact op met UWV als u niet meer meedoet."
+            ),
+            code="al_begonnen",
+        )
+    return application_decide(actor=actor, application=application, decision="withdraw")
 
 
 def _rejection(application: Application) -> RejectionReason | None:

@@ -123,3 +123,20 @@ def granted_application_for_organisation(
         )
     except Application.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def applications_of_person(*, bsn: str) -> QuerySet[Application]:
+    """A citizen's own applications, newest first ("Mijn aanvragen")."""
+    return (
+        Application.objects.filter(bsn=bsn)
+        .select_related("training", "organisation", "period")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def application_of_person(*, bsn: str, pk: int) -> Application:
+    """One of the citizen's own applications; someone else's answers 404 like a missing one."""
+    try:
+        return applications_of_person(bsn=bsn).select_related("cohort__offer").get(pk=pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc

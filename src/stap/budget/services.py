@@ -35,7 +35,11 @@ _TRANSITIONS: dict[str, tuple[frozenset[ApplicationStatus], ApplicationStatus, P
     "reject": (frozenset({S.SUBMITTED, S.IN_REVIEW}), S.REJECTED, _("afgewezen")),
     "review": (frozenset({S.SUBMITTED}), S.IN_REVIEW, _("apart gezet voor beoordeling")),
     "settle": (frozenset({S.PROVISIONALLY_GRANTED}), S.SETTLED, _("vastgesteld")),
-    "withdraw": (frozenset({S.PROVISIONALLY_GRANTED}), S.WITHDRAWN, _("ingetrokken")),
+    "withdraw": (
+        frozenset({S.SUBMITTED, S.IN_REVIEW, S.PROVISIONALLY_GRANTED}),
+        S.WITHDRAWN,
+        _("ingetrokken"),
+    ),
     "cancel": (frozenset({S.PROVISIONALLY_GRANTED}), S.CANCELLED, _("geannuleerd")),
     "reclaim": (
         frozenset({S.PROVISIONALLY_GRANTED, S.SETTLED}),
