@@ -5,61 +5,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0007_period_carry_over_and_postponement'),
+        ("budget", "0007_period_carry_over_and_postponement"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='applicationperiod',
-            name='admission_per_minute',
-            field=models.PositiveIntegerField(default=300, help_text='Zoveel mensen uit de wachtkamer mogen per minuut naar het aanvraagformulier.', verbose_name='toegelaten per minuut'),
+            model_name="applicationperiod",
+            name="admission_per_minute",
+            field=models.PositiveIntegerField(
+                default=300,
+                help_text="Zoveel mensen uit de wachtkamer mogen per minuut naar het aanvraagformulier.",
+                verbose_name="toegelaten per minuut",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationperiod',
-            name='admission_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='toelating volgens dit tempo sinds'),
+            model_name="applicationperiod",
+            name="admission_since",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="toelating volgens dit tempo sinds"
+            ),
         ),
         migrations.AddField(
-            model_name='applicationperiod',
-            name='admitted_before',
-            field=models.PositiveIntegerField(default=0, verbose_name='toegelaten vóór dit tempo'),
+            model_name="applicationperiod",
+            name="admitted_before",
+            field=models.PositiveIntegerField(default=0, verbose_name="toegelaten vóór dit tempo"),
         ),
         migrations.AddField(
-            model_name='applicationperiod',
-            name='draw_commitment',
-            field=models.CharField(blank=True, max_length=64, verbose_name='vingerafdruk van de loting'),
+            model_name="applicationperiod",
+            name="draw_commitment",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="vingerafdruk van de loting"
+            ),
         ),
         migrations.AddField(
-            model_name='applicationperiod',
-            name='draw_seed',
-            field=models.CharField(blank=True, max_length=64, verbose_name='zaad van de loting'),
+            model_name="applicationperiod",
+            name="draw_seed",
+            field=models.CharField(blank=True, max_length=64, verbose_name="zaad van de loting"),
         ),
         migrations.AddField(
-            model_name='applicationperiod',
-            name='drawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='geloot op'),
+            model_name="applicationperiod",
+            name="drawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="geloot op"),
         ),
         migrations.AddField(
-            model_name='applicationperiod',
-            name='places_given',
-            field=models.PositiveIntegerField(default=0, verbose_name='plaatsen uitgedeeld'),
+            model_name="applicationperiod",
+            name="places_given",
+            field=models.PositiveIntegerField(default=0, verbose_name="plaatsen uitgedeeld"),
         ),
         migrations.CreateModel(
-            name='WaitingRoomEntry',
+            name="WaitingRoomEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person', models.CharField(max_length=64, verbose_name='persoon (sleutel)')),
-                ('entry', models.CharField(max_length=12, verbose_name='deelnamenummer')),
-                ('joined_at', models.DateTimeField(verbose_name='binnengekomen op')),
-                ('place', models.PositiveIntegerField(blank=True, null=True, verbose_name='plaats')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waiting_room', to='budget.applicationperiod')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person", models.CharField(max_length=64, verbose_name="persoon (sleutel)")),
+                ("entry", models.CharField(max_length=12, verbose_name="deelnamenummer")),
+                ("joined_at", models.DateTimeField(verbose_name="binnengekomen op")),
+                (
+                    "place",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="plaats"),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waiting_room",
+                        to="budget.applicationperiod",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plaats in de wachtkamer',
-                'verbose_name_plural': 'plaatsen in de wachtkamer',
-                'constraints': [models.UniqueConstraint(fields=('period', 'person'), name='waiting_one_per_person'), models.UniqueConstraint(fields=('period', 'entry'), name='waiting_entry_unique'), models.UniqueConstraint(fields=('period', 'place'), name='waiting_place_unique')],
+                "verbose_name": "plaats in de wachtkamer",
+                "verbose_name_plural": "plaatsen in de wachtkamer",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "person"), name="waiting_one_per_person"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("period", "entry"), name="waiting_entry_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("period", "place"), name="waiting_place_unique"
+                    ),
+                ],
             },
         ),
     ]
