@@ -70,7 +70,14 @@ def test_the_language_switch_shows_the_site_in_english_and_back(
 
 
 @pytest.mark.parametrize(
-    "path", ["/toegankelijkheid/", "/privacy/", "/mijn-stap-budget/", "/bestaat-niet/"]
+    "path",
+    [
+        "/toegankelijkheid/",
+        "/privacy/",
+        "/mijn-stap-budget/",
+        "/aanvraagtijdvakken/",
+        "/bestaat-niet/",
+    ],
 )
 def test_every_public_page_passes_axe(
     live_server: LiveServer, page: Page, axe: AccessibilityChecked, path: str
