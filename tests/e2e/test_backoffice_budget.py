@@ -1,15 +1,26 @@
 """UWV's budget screens in real Chromium, by keyboard, with axe on every page: a new period,
-its postponement, the grant cap, and a person in the stand-in population register."""
+its postponement, the grant cap, a person in the stand-in population register, and an
+application made for someone who cannot apply digitally, set aside and then granted."""
+
+import datetime as dt
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from stap.budget.models import ApplicationPeriod
+from stap.budget.models import Application, ApplicationPeriod
+from stap.budget.services import application_period_create
+from stap.core import clock
+from stap.core.audit import Actor
+from stap.core.models import ActorKind, Channel
+from stap.enrolments.proofs.services import proof_issue
 from stap.identity.models import Resident, StaffRole
+from tests import factories
 from tests.budget.bsns import bsns
 from tests.e2e.conftest import AccessibilityChecked
 from tests.e2e.test_mijn_duo import sign_in_staff
+from tests.enrolments.register_fixture import build_register, good_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +88,59 @@ def test_uwv_staff_set_up_a_period_postpone_it_set_the_cap_and_record_a_person(
     with page.expect_navigation():
         page.get_by_role("link", name="Studiefinanciering (oefenversie)").click()
     axe.check()
+
+
+def test_uwv_applies_for_someone_and_decides_on_an_application_set_aside(
+    live_server: LiveServer, page: Page, axe: AccessibilityChecked
+) -> None:
+    register = build_register()
+    provider = Actor(
+        kind=ActorKind.PERSON,
+        identifier="ps-opleider",
+        channel=Channel.PORTAL,
+        organisation_kvk=register.organisation.kvk_number,
+    )
+    proof = proof_issue(
+        actor=provider, organisation=register.organisation, text=good_row(register)
+    ).proof
+    now = clock.now()
+    application_period_create(
+        actor=factories.ACTOR,
+        name="Nu open",
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=14),
+        budget=Decimal("10000.00"),
+        reserved_budget=Decimal("2000.00"),
+    )
+    bsn = next(bsns(81_000_000))  # not in the population register: the application is set aside
+
+    sign_in_staff(page, axe, live_server, "uwv.balie", role=StaffRole.UWV)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Aanvragen", exact=True).click()
+    axe.check()
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="Aanvragen voor iemand die niet digitaal kan aanvragen"
+        ).click()
+    axe.check()
+    page.get_by_label("BSN").fill(bsn)
+    page.get_by_label("Studentnummer").fill("S2026001")
+    page.get_by_label("Controlecode van het aanmeldingsbewijs").fill(proof.code)
+    page.get_by_label("Scholings-ID (alleen zonder vooraanmelding)").fill(
+        str(register.offer.scholings_id)
+    )
+    page.get_by_label("Cohortcode").fill(register.cohort.code)
+    page.get_by_label("Startdatum").fill("2027-01-11")
+    page.get_by_label("Bedrag (euro)").fill("900,00")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Aanvraag indienen").press("Enter")
+    axe.check()
+    expect(page.locator("#status")).to_have_text("in behandeling")
+    assert bsn not in page.url
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Toekennen").press("Enter")
+    axe.check()
+    expect(page.locator("#status")).to_have_text("voorlopig toegekend")
+    application = Application.objects.get()
+    assert application.assisted and application.period.granted_reserved == Decimal("900.00")

@@ -9,14 +9,22 @@ from django.urls import reverse
 
 import time_machine
 
-from stap.budget.models import ApplicationPeriod, GrantCap, StudentFinance
+from stap.budget.models import (
+    Application,
+    ApplicationPeriod,
+    ApplicationStatus,
+    GrantCap,
+    StudentFinance,
+)
 from stap.core.models import AuditEntry
 from stap.identity.models import Resident, StaffRole
 from tests.budget.bsns import bsns
+from tests.budget.test_applying import BSN, ApplyingTestCase
 from tests.portals.test_backoffice_duo import sign_in_staff, staff
 
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
-BSN = next(bsns(70_000_000))
+STAFF_BSN = next(bsns(70_000_000))
+UNKNOWN_BSN = next(bsns(71_000_000))
 SCREENS = ("periods", "period_new", "grant_caps", "residents", "student_finance")
 
 
@@ -28,7 +36,7 @@ class BudgetScreenTests(TestCase):
     def post(self, name: str, data: dict[str, str], **kwargs: int) -> tuple[int, str]:
         response = self.client.post(reverse(f"backoffice:{name}", kwargs=kwargs), data, follow=True)
         chain = " ".join(url for url, _status in response.redirect_chain)
-        self.assertNotIn(BSN, chain)
+        self.assertNotIn(STAFF_BSN, chain)
         return response.status_code, response.content.decode()
 
     def test_a_new_period_opens_at_ten_dutch_time_with_its_budget_and_reserve(self) -> None:
@@ -103,14 +111,14 @@ class BudgetScreenTests(TestCase):
         self.assertTrue(AuditEntry.objects.filter(action="budget.grant_cap_set").exists())
 
     def test_a_person_is_looked_up_by_bsn_then_recorded_and_shown_masked(self) -> None:
-        _status, page = self.post("residents", {"actie": "zoeken", "bsn": BSN})
+        _status, page = self.post("residents", {"actie": "zoeken", "bsn": STAFF_BSN})
         self.assertIn("staat er nog niet in", page)
 
         status, page = self.post(
             "residents",
             {
                 "actie": "opslaan",
-                "bsn": BSN,
+                "bsn": STAFF_BSN,
                 "first_names": "Fatima",
                 "last_name": "El Amrani",
                 "birth_date": "1988-04-02",
@@ -119,10 +127,10 @@ class BudgetScreenTests(TestCase):
         )
 
         self.assertEqual(status, 200)
-        self.assertEqual(Resident.objects.get(bsn=BSN).last_name, "El Amrani")
-        self.assertIn(f"••••••{BSN[-3:]}", page)
-        self.assertNotIn(BSN, page)
-        _status, page = self.post("residents", {"actie": "zoeken", "bsn": BSN})
+        self.assertEqual(Resident.objects.get(bsn=STAFF_BSN).last_name, "El Amrani")
+        self.assertIn(f"••••••{STAFF_BSN[-3:]}", page)
+        self.assertNotIn(STAFF_BSN, page)
+        _status, page = self.post("residents", {"actie": "zoeken", "bsn": STAFF_BSN})
         self.assertIn('value="1988-04-02"', page)
 
     def test_a_bsn_failing_the_eleven_test_is_refused_with_the_reason(self) -> None:
@@ -136,13 +144,13 @@ class BudgetScreenTests(TestCase):
             "student_finance",
             {
                 "actie": "opslaan",
-                "bsn": BSN,
+                "bsn": STAFF_BSN,
                 "kind": "studiefinanciering",
                 "starts_on": "2026-09-01",
             },
         )
 
-        _status, page = self.post("student_finance", {"actie": "zoeken", "bsn": BSN})
+        _status, page = self.post("student_finance", {"actie": "zoeken", "bsn": STAFF_BSN})
 
         self.assertEqual(StudentFinance.objects.get().starts_on, dt.date(2026, 9, 1))
         self.assertIn("loopt door", page)
@@ -154,3 +162,69 @@ class BudgetScreenTests(TestCase):
         for name in SCREENS:
             with self.subTest(name):
                 self.assertEqual(self.client.get(reverse(f"backoffice:{name}")).status_code, 403)
+
+
+class ApplicationScreenTests(ApplyingTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        sign_in_staff(self.client, staff("uwv.beoordelaar", StaffRole.UWV))
+
+    def in_review(self) -> Application:
+        self.pre_register()
+        return self.apply(bsn=UNKNOWN_BSN)  # not in the population register: set aside
+
+    def test_an_application_set_aside_is_granted_by_uwv_from_the_budget(self) -> None:
+        application = self.in_review()
+        url = reverse("backoffice:application", kwargs={"pk": application.pk})
+
+        response = self.client.post(url, {"actie": "toekennen", "reason": ""}, follow=True)
+
+        application.refresh_from_db()
+        self.assertEqual(application.status, ApplicationStatus.PROVISIONALLY_GRANTED)
+        self.assertContains(response, "voorlopig toegekend")
+
+    def test_rejecting_needs_a_reason_from_the_list(self) -> None:
+        application = self.in_review()
+        url = reverse("backoffice:application", kwargs={"pk": application.pk})
+
+        refused = self.client.post(url, {"actie": "afwijzen", "reason": ""})
+        self.client.post(url, {"actie": "afwijzen", "reason": "studiefinanciering"})
+
+        self.assertContains(refused, "Kies de reden van de afwijzing.", status_code=400)
+        application.refresh_from_db()
+        self.assertEqual(application.status, ApplicationStatus.REJECTED)
+        self.assertEqual(application.rejection_reason, "studiefinanciering")
+
+    def test_the_decision_letter_downloads_as_a_pdf(self) -> None:
+        application = self.in_review()
+
+        response = self.client.get(
+            reverse("backoffice:application_letter", kwargs={"pk": application.pk})
+        )
+
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"))
+
+    def test_uwv_applies_for_someone_from_the_reserved_budget(self) -> None:
+        ApplicationPeriod.objects.filter(pk=self.period.pk).update(
+            reserved_budget=Decimal("5000.00")
+        )
+        self.pre_register()
+
+        response = self.client.post(
+            reverse("backoffice:apply_on_behalf"),
+            {
+                "period": self.period.pk,
+                "bsn": BSN,
+                "studentnummer": "S2026001",
+                "code": self.proof.code,
+            },
+            follow=True,
+        )
+
+        application = Application.objects.get()
+        self.assertTrue(application.assisted)
+        self.assertEqual(application.status, ApplicationStatus.PROVISIONALLY_GRANTED)
+        self.period.refresh_from_db()
+        self.assertEqual(self.period.granted_reserved, application.amount)
+        self.assertNotIn(BSN, " ".join(url for url, _status in response.redirect_chain))

@@ -165,7 +165,10 @@ class ReviewReason(TextChoices):
 
 
 def reason_label(code: str) -> str:
-    """What a rejection or review reason's code means, in the reader's language."""
+    """What a rejection or review reason's code means, in the reader's language ("" for no
+    code)."""
+    if not code:
+        return ""
     for reasons in (RejectionReason, allocation.NotGrantedReason, ReviewReason):
         if code in reasons.values:
             return str(reasons(code).label)
@@ -199,10 +202,12 @@ def application_apply(
     studentnummer: str,
     code: str,
     choice: OfferChoice | None = None,
+    assisted: bool = False,
 ) -> Application:
-    """A citizen applies. Raises ``ApplicationRefused`` (audited, nothing else written);
-    otherwise returns the application, decided: granted, rejected with its reason, or in review
-    (``rejection_reason`` holds the code of the reason)."""
+    """A citizen applies (``assisted``: UWV staff apply for someone who cannot do it
+    digitally, from the period's reserve). Raises ``ApplicationRefused`` (audited, nothing else
+    written); otherwise returns the application, decided: granted, rejected with its reason, or
+    in review (``rejection_reason`` holds the code of the reason)."""
     try:
         with transaction.atomic():
             application = _submit(
@@ -212,6 +217,7 @@ def application_apply(
                 studentnummer=studentnummer.strip(),
                 code=code,
                 choice=choice,
+                assisted=assisted,
             )
     except ApplicationRefused as refused:
         audit_record(
@@ -236,6 +242,7 @@ def _submit(
     studentnummer: str,
     code: str,
     choice: OfferChoice | None,
+    assisted: bool,
 ) -> Application:
     if not is_bsn(bsn):
         raise _refuse(RefusalReason.INVALID_BSN)
@@ -268,6 +275,7 @@ def _submit(
         end_date=enrolment.end_date,
         amount=enrolment.amount,
         bsn=bsn,
+        assisted=assisted,
     )
 
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
-from stap.budget.models import StudentFinanceKind
+from stap.budget.applying import RejectionReason
+from stap.budget.models import ApplicationPeriod, StudentFinanceKind
 from stap.core import clock
 from stap.core.identifiers import validate_bsn
 from stap.portals.form_fields import DateInput, EuroField, TimeInput
@@ -171,4 +172,59 @@ class StudentFinanceForm(forms.Form):
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             raise ValidationError(_("De einddatum ligt voor de begindatum."))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """UWV's decision on an application set aside for review."""
+
+    reason = forms.ChoiceField(
+        label=_("Reden van afwijzing"),
+        required=False,
+        choices=[("", _("— kies bij afwijzen een reden —")), *RejectionReason.choices],
+    )
+
+
+class AssistedApplicationForm(forms.Form):
+    """UWV applies for someone who cannot apply digitally, with the data from their
+    aanmeldingsbewijs; the offer is needed only when the provider did not pre-register them."""
+
+    period = forms.ModelChoiceField(
+        label=_("Aanvraagtijdvak"),
+        queryset=ApplicationPeriod.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("Kies het aanvraagtijdvak.")},
+    )
+    bsn = _bsn()
+    studentnummer = forms.CharField(label=_("Studentnummer"), max_length=20)
+    code = forms.CharField(
+        label=_("Controlecode van het aanmeldingsbewijs"),
+        max_length=20,
+        help_text=_("Zoals op het bewijs, bijvoorbeeld ABCD-EFGH-JKMN."),
+    )
+    scholings_id = forms.UUIDField(
+        label=_("Scholings-ID (alleen zonder vooraanmelding)"), required=False
+    )
+    cohortcode = forms.CharField(label=_("Cohortcode"), max_length=60, required=False)
+    start_date = _date(_("Startdatum"), required=False)
+    amount = forms.CharField(label=_("Bedrag (euro)"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        now = clock.now()
+        field = self.fields["period"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ApplicationPeriod.objects.filter(opens_at__lte=now, closes_at__gt=now)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        offer = ("scholings_id", "cohortcode", "start_date", "amount")
+        given = [name for name in offer if cleaned.get(name)]
+        if given and len(given) < len(offer):
+            raise ValidationError(
+                _(
+                    "Vul zonder vooraanmelding alle vier in: scholings-ID, cohortcode, "
+                    "startdatum en bedrag."
+                )
+            )
         return cleaned

@@ -1,7 +1,8 @@
 """UWV's budget screens: application periods (create, postpone, carry over), the grant cap per
 year, and the stand-in registers (population register, DUO's student finance).
 
-A BSN is typed into a form and sent by POST, never put in a URL; pages show it masked."""
+Also one application (review, letter) and applying for someone who cannot do it digitally. A
+BSN is typed into a form and sent by POST, never put in a URL; pages show it masked."""
 
 from decimal import Decimal
 from typing import Any
@@ -14,9 +15,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from stap.budget.errors import PeriodRuleBroken
-from stap.budget.models import ApplicationPeriod, GrantCap, StudentFinance
+from stap.budget.applying import OfferChoice, application_apply, reason_label
+from stap.budget.errors import ApplicationRefused, PeriodRuleBroken, TransitionNotAllowed
+from stap.budget.letters import decision_letter_pdf
+from stap.budget.models import (
+    Application,
+    ApplicationPeriod,
+    ApplicationStatus,
+    GrantCap,
+    StudentFinance,
+)
 from stap.budget.services import (
+    application_allocate,
+    application_decide,
     application_period_carry_over,
     application_period_create,
     application_period_postpone,
@@ -28,14 +39,17 @@ from stap.core.identifiers import mask_bsn
 from stap.identity.models import Resident, StaffRole, User
 from stap.identity.services import resident_record
 from stap.portals.backoffice.budget_forms import (
+    AssistedApplicationForm,
     BsnForm,
     GrantCapForm,
     PeriodForm,
     PostponeForm,
     ResidentForm,
+    ReviewForm,
     StudentFinanceForm,
 )
 from stap.portals.backoffice.views import staff_actor, staff_with_role
+from stap.register.models import Cohort
 
 uwv_required = staff_with_role(StaffRole.UWV)
 
@@ -214,3 +228,106 @@ def student_finance(request: HttpRequest, staff: User) -> HttpResponse:
     return render(
         request, "backoffice/budget/student_finance.html", context, status=400 if bad else 200
     )
+
+
+@require_http_methods(["GET", "POST"])
+@uwv_required
+def application(request: HttpRequest, staff: User, pk: int) -> HttpResponse:
+    """One application; one set aside for review is granted (from the budget, as any other) or
+    rejected with a reason here."""
+    application = get_object_or_404(
+        Application.objects.select_related("training", "organisation", "period", "cohort__offer"),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and application.status == ApplicationStatus.IN_REVIEW:
+        action = request.POST.get("actie")
+        try:
+            if action == "toekennen":
+                decided = application_allocate(actor=staff_actor(staff), application=application)
+                messages.success(
+                    request, _("Besluit: %(status)s.") % {"status": decided.get_status_display()}
+                )
+                return redirect("backoffice:application", pk=application.pk)
+            if action == "afwijzen" and form.cleaned_data["reason"]:
+                application_decide(
+                    actor=staff_actor(staff),
+                    application=application,
+                    decision="reject",
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("De aanvraag is afgewezen."))
+                return redirect("backoffice:application", pk=application.pk)
+            form.add_error("reason", _("Kies de reden van de afwijzing."))
+        except TransitionNotAllowed as refused:
+            form.add_error(None, str(refused))
+    context = {
+        "staff": staff,
+        "application": application,
+        "bsn": mask_bsn(application.bsn) if application.bsn else "",
+        "reason": reason_label(application.rejection_reason)
+        if application.rejection_reason
+        else "",
+        "form": form,
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "backoffice/budget/application.html", context, status=status)
+
+
+@require_safe
+@uwv_required
+def application_letter(request: HttpRequest, staff: User, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.select_related("training", "organisation"), pk=pk
+    )
+    response = HttpResponse(decision_letter_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="besluit-{application.pk}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@uwv_required
+def apply_on_behalf(request: HttpRequest, staff: User) -> HttpResponse:
+    """UWV applies for someone who cannot apply digitally: the reserved part of the budget."""
+    form = AssistedApplicationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decided = application_apply(
+                actor=staff_actor(staff),
+                period=data["period"],
+                bsn=data["bsn"],
+                studentnummer=data["studentnummer"],
+                code=data["code"],
+                choice=_choice(data),
+                assisted=True,
+            )
+        except ApplicationRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("De aanvraag is ingediend. Besluit: %(status)s.")
+                % {"status": decided.get_status_display()},
+            )
+            return redirect("backoffice:application", pk=decided.pk)
+    return render(
+        request,
+        "backoffice/budget/apply_on_behalf.html",
+        {"staff": staff, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _choice(data: dict[str, Any]) -> OfferChoice | None:
+    if not data.get("scholings_id"):
+        return None
+    cohort = Cohort.objects.filter(
+        offer__scholings_id=data["scholings_id"], code=data["cohortcode"]
+    ).first()
+    if cohort is None:
+        raise ApplicationRefused(
+            _("Dit startmoment bestaat niet: controleer het scholings-ID en de cohortcode."),
+            code="startmoment_onbekend",
+        )
+    return OfferChoice(cohort=cohort, start_date=data["start_date"], amount=data["amount"])

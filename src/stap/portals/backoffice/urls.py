@@ -10,6 +10,11 @@ urlpatterns = [
     path("uitloggen/", views.sign_out, name="sign_out"),
     path("organisaties/", views.organisations, name="organisations"),
     path("aanvragen/", views.applications, name="applications"),
+    path("aanvragen/nieuw/", budget_views.apply_on_behalf, name="apply_on_behalf"),
+    path("aanvragen/<int:pk>/", budget_views.application, name="application"),
+    path(
+        "aanvragen/<int:pk>/besluit.pdf", budget_views.application_letter, name="application_letter"
+    ),
     path("toegang-mijn-duo/", duo_views.access_requests, name="access_requests"),
     path("toegang-mijn-duo/<str:reference>/", duo_views.access_request, name="access_request"),
     path(
