@@ -234,6 +234,50 @@ def _refuse(reason: RefusalReason) -> ApplicationRefused:
     return ApplicationRefused(reason.label, code=reason.value)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Preview:
+    """What the citizen confirms before submitting: the bewijs the code belongs to, their
+    record in the population register, and the provider's vooraanmelding if there is one."""
+
+    proof: RegistrationProof
+    resident: Resident | None
+    pre_registration: PreRegistration | None
+
+
+def application_preview(
+    *, period: ApplicationPeriod, bsn: str, studentnummer: str, code: str
+) -> Preview:
+    """Everything about a submission that can be refused before the citizen confirms it;
+    raises ``ApplicationRefused``. Reads only: not audited (the submission is)."""
+    if not is_bsn(bsn):
+        raise _refuse(RefusalReason.INVALID_BSN)
+    now = clock.now()
+    if not period.opens_at <= now < period.closes_at:
+        raise _refuse(RefusalReason.PERIOD_NOT_OPEN)
+    standing = Application.objects.filter(period=period, bsn=bsn, status__in=STANDING)
+    if standing.exists():
+        raise _refuse(RefusalReason.ALREADY_APPLIED)
+    proof = registration_proof_by_code(code)
+    if proof is None or proof.status != ProofStatus.ISSUED:
+        raise _refuse(RefusalReason.UNKNOWN_CODE)
+    resident = Resident.objects.filter(bsn=bsn).first()
+    if resident is not None and not _same_person(proof, resident):
+        raise _refuse(RefusalReason.CODE_OF_SOMEONE_ELSE)
+    if proof.studentnummer.casefold() != studentnummer.strip().casefold():
+        raise _refuse(RefusalReason.STUDENTNUMMER_DIFFERS)
+    pre_registration = (
+        PreRegistration.objects.filter(
+            organisation=proof.organisation_id,
+            studentnummer__iexact=proof.studentnummer,
+            offer=proof.offer_id,
+        )
+        .select_related("cohort__offer__training__provider")
+        .order_by("-updated_at")
+        .first()
+    )
+    return Preview(proof=proof, resident=resident, pre_registration=pre_registration)
+
+
 def _submit(
     *,
     actor: Actor,
@@ -244,25 +288,16 @@ def _submit(
     choice: OfferChoice | None,
     assisted: bool,
 ) -> Application:
-    if not is_bsn(bsn):
-        raise _refuse(RefusalReason.INVALID_BSN)
-    now = clock.now()
-    if not period.opens_at <= now < period.closes_at:
-        raise _refuse(RefusalReason.PERIOD_NOT_OPEN)
-    standing = Application.objects.select_for_update().filter(
-        period=period, bsn=bsn, status__in=STANDING
+    # The period's standing applications are locked first, so that a form sent twice at once
+    # waits here and is then refused as a second application.
+    list(
+        Application.objects.select_for_update()
+        .filter(period=period, bsn=bsn, status__in=STANDING)
+        .values_list("pk", flat=True)
     )
-    if standing.exists():
-        raise _refuse(RefusalReason.ALREADY_APPLIED)
-    proof = registration_proof_by_code(code)
-    if proof is None or proof.status != ProofStatus.ISSUED:
-        raise _refuse(RefusalReason.UNKNOWN_CODE)
-    resident = Resident.objects.filter(bsn=bsn).first()
-    if resident is not None and not _same_person(proof, resident):
-        raise _refuse(RefusalReason.CODE_OF_SOMEONE_ELSE)
-    if proof.studentnummer.casefold() != studentnummer.casefold():
-        raise _refuse(RefusalReason.STUDENTNUMMER_DIFFERS)
-    enrolment = _enrolment(proof, studentnummer, choice)
+    preview = application_preview(period=period, bsn=bsn, studentnummer=studentnummer, code=code)
+    proof, resident = preview.proof, preview.resident
+    enrolment = _enrolment(preview, choice)
     return application_submit(
         actor=actor,
         period=period,
@@ -286,19 +321,8 @@ def _same_person(proof: RegistrationProof, resident: Resident) -> bool:
     )
 
 
-def _enrolment(
-    proof: RegistrationProof, studentnummer: str, choice: OfferChoice | None
-) -> Enrolment:
-    pre_registration = (
-        PreRegistration.objects.filter(
-            organisation=proof.organisation_id,
-            studentnummer__iexact=studentnummer,
-            offer=proof.offer_id,
-        )
-        .select_related("cohort__offer__training__provider")
-        .order_by("-updated_at")
-        .first()
-    )
+def _enrolment(preview: Preview, choice: OfferChoice | None) -> Enrolment:
+    proof, pre_registration = preview.proof, preview.pre_registration
     if pre_registration is not None:
         cohort = pre_registration.cohort
         return Enrolment(
