@@ -16,6 +16,13 @@ PRODUCTION = {
     "STAP_EHERKENNING_IDP_SSO_URL": "https://broker.example/sso",
     "STAP_EHERKENNING_IDP_ARS_URL": "https://broker.example/ars",
     "STAP_EHERKENNING_IDP_CERT_FILES": "/etc/stap/broker.crt",
+    "STAP_DIGID_ENTITY_ID": "https://stap.example/digid",
+    "STAP_DIGID_KEY_FILE": "/etc/stap/digid-sp.key",
+    "STAP_DIGID_CERT_FILE": "/etc/stap/digid-sp.crt",
+    "STAP_DIGID_IDP_ENTITY_ID": "https://digid.example/saml/idp/metadata",
+    "STAP_DIGID_IDP_SSO_URL": "https://digid.example/saml/idp/request_authentication",
+    "STAP_DIGID_IDP_ARS_URL": "https://digid.example/saml/idp/resolve_artifact",
+    "STAP_DIGID_IDP_CERT_FILES": "/etc/stap/digid.crt",
     "DJANGO_SETTINGS_MODULE": "stap.conf.settings",
 }
 
@@ -52,3 +59,15 @@ class ProductionSettingsTests(SimpleTestCase):
 
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("STAP_EHERKENNING_IDP_SSO_URL is not set", result.stderr)
+
+    def test_production_refuses_to_start_without_digid(self) -> None:
+        result = run_stap("check", **(PRODUCTION | {"STAP_DIGID_IDP_SSO_URL": ""}))
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("STAP_DIGID_IDP_SSO_URL is not set", result.stderr)
+
+    def test_production_refuses_to_start_without_a_digid_entity_id_of_its_own(self) -> None:
+        result = run_stap("check", **(PRODUCTION | {"STAP_DIGID_ENTITY_ID": ""}))
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("STAP_DIGID_ENTITY_ID is not set", result.stderr)

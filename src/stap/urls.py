@@ -4,17 +4,20 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from stap.portals.public import views as public_views
 
-# SAML endpoints and the test broker live outside the language prefix: the broker and the
-# metadata name these URLs exactly, so they cannot change with the visitor's language.
+# SAML endpoints (eHerkenning, DigiD) and the test broker live outside the language prefix: the
+# brokers and the metadata name these URLs exactly, so they cannot change with the language.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("eherkenning/", include("stap.identity.eherkenning.urls")),
+    path("digid/", include("stap.identity.digid.urls")),
 ]
 
 if settings.STAP_TESTBROKER_ENABLED:
     urlpatterns.append(path("testbroker/", include("stap.testbroker.urls")))
 
 urlpatterns += i18n_patterns(
+    # Before the public pages: it replaces their "nog niet beschikbaar" page at the same path.
+    path("mijn-stap-budget/", include("stap.portals.citizen.urls")),
     path("", include("stap.portals.public.urls")),
     path("opleidersportaal/", include("stap.portals.provider.urls")),
     path("mijn-duo-zakelijk/", include("stap.portals.duo.urls")),

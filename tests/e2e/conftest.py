@@ -28,7 +28,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_SCRIPT = Path(BASE_DIR) / "node_modules/axe-core/axe.min.js"
 # The page that posts the AuthnRequest to the broker leaves by itself when scripts run; the
 # sign-in test without JavaScript checks it.
-SELF_SUBMITTING = re.compile(r"/eherkenning/[^/]+/login/$")
+SELF_SUBMITTING = re.compile(r"/(eherkenning/[^/]+|digid)/login/$")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -10,10 +10,10 @@ class PublicPagesTests(TestCase):
             with self.subTest(name=name):
                 self.assertEqual(self.client.get(reverse(name)).status_code, 200)
 
-    def test_faces_that_are_not_built_yet_say_so(self) -> None:
-        response = self.client.get(reverse("public:citizen"))
+    def test_the_start_page_leads_citizens_to_mijn_stap_budget(self) -> None:
+        response = self.client.get(reverse("public:home"))
 
-        self.assertContains(response, "nog niet beschikbaar")
+        self.assertContains(response, f'href="{reverse("citizen:start")}"')
 
     def test_a_missing_page_answers_in_dutch(self) -> None:
         response = self.client.get("/bestaat-niet/")

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "stap.portals.provider",
     "stap.portals.duo",
     "stap.portals.backoffice",
+    "stap.portals.citizen",
 ]
 if STAP_TESTBROKER_ENABLED:
     INSTALLED_APPS.append("stap.testbroker")
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "stap.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "stap.core.middleware.SessionMiddleware",  # Django's, but a view can leave the session be
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,6 +237,7 @@ LOGGING = {
 # (``stap.identity.eherkenning.config``). See docs/adr/0003 and docs/eherkenning.md.
 INSTALLED_APPS += [
     "stap.identity.eherkenning",
+    "stap.identity.digid",
     "digid_eherkenning",
     "solo",
     "simple_certmanager",
@@ -327,3 +329,29 @@ STAP_EHERKENNING_SERVICES = {
 }
 # The test broker sends the identity as eTD EncryptedIDs ("etd") or flat attributes ("flat").
 STAP_TESTBROKER_IDENTITY_FORM = env.text("STAP_TESTBROKER_IDENTITY_FORM", "etd")
+
+# --- DigiD (citizens: Mijn STAP-budget) ----------------------------------------------------------
+# The DigiD SP (``stap.identity.digid``) uses the same hardened SAML code as eHerkenning, with its
+# own entity, keys and IdP (docs/adr/0013). Outside production the IdP is the test broker's DigiD
+# side and a key pair is generated under STAP_SAML_DIR.
+STAP_DIGID_ENTITY_ID = env.text(
+    "STAP_DIGID_ENTITY_ID", "" if IS_PRODUCTION else "urn:nl:stap-portaal:digid:ontwikkeling"
+)
+STAP_DIGID_KEY_FILE = env.text("STAP_DIGID_KEY_FILE")
+STAP_DIGID_CERT_FILE = env.text("STAP_DIGID_CERT_FILE")
+STAP_DIGID_IDP_ENTITY_ID = env.text("STAP_DIGID_IDP_ENTITY_ID")
+STAP_DIGID_IDP_SSO_URL = env.text("STAP_DIGID_IDP_SSO_URL")
+STAP_DIGID_IDP_ARS_URL = env.text("STAP_DIGID_IDP_ARS_URL")
+# The index of DigiD's ArtifactResolutionService in its metadata (the artifact names it).
+STAP_DIGID_IDP_ARS_INDEX = env.integer("STAP_DIGID_IDP_ARS_INDEX", default=1)
+STAP_DIGID_IDP_CERT_FILES = env.words("STAP_DIGID_IDP_CERT_FILES", [])
+STAP_DIGID_CA_BUNDLE = env.text("STAP_DIGID_CA_BUNDLE")
+STAP_DIGID_BACK_CHANNEL_TIMEOUT = (3.05, 10.0)
+STAP_DIGID_REQUEST_TTL = 15 * 60
+STAP_DIGID_USED_ID_TTL = 24 * 60 * 60
+# Requested with Comparison "minimum" and checked again on the answer: Basis is not enough.
+STAP_DIGID_MINIMUM_LEVEL = "Midden"
+STAP_DIGID_SERVICE_NAME = "Mijn STAP-budget"
+# DigiD allows at most 15 minutes without activity (DigiDCheck 2.2 T14); a DigiD session idles out
+# after this or SESSION_COOKIE_AGE, whichever is shorter.
+STAP_DIGID_SESSION_AGE = 15 * 60

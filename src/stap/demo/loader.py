@@ -20,12 +20,24 @@ from stap.budget.services import (
 from stap.core import clock
 from stap.core.audit import Actor
 from stap.core.models import ActorKind, Channel
-from stap.demo.personas import LEERHUIS, VAKWERK, ZUIDERLICHT, Persona
+from stap.demo.personas import (
+    DAAN,
+    FATIMA,
+    HENK_BASIS,
+    LEERHUIS,
+    SANNE,
+    VAKWERK,
+    ZUIDERLICHT,
+    Citizen,
+    Persona,
+)
+from stap.enrolments.models import ProofStatus, RegistrationProof
+from stap.enrolments.proofs.codes import shown
 from stap.enrolments.proofs.services import proof_issue
 from stap.enrolments.services import pre_registration_save
 from stap.identity.models import DuoRole, Organisation, StaffRole, SwitchNotice, User
 from stap.identity.roles import role_assign
-from stap.identity.services import organisation_register, staff_user_create
+from stap.identity.services import organisation_register, resident_record, staff_user_create
 from stap.identity.token_accounts import switch_notice_send, token_account_create
 from stap.register.models import Cohort, Offer
 from stap.register.services import (
@@ -222,6 +234,86 @@ def load(*, report: Callable[[str], None] = print) -> None:
         )
     _staff(report)
     _mijn_duo(report)
+    _open_period(report)
+    _citizens(report)
+
+
+# The DigiD personas' records in the stand-in population register: (first names, prefix,
+# surname, birth date). Daan turned 18 a few weeks before the demo was loaded.
+def _residents() -> dict[Citizen, tuple[str, str, str, dt.date]]:
+    today = clock.today()
+    return {
+        SANNE: ("Sanne", "", "Visser", dt.date(1988, 4, 12)),
+        HENK_BASIS: ("Henk", "de", "Boer", dt.date(1970, 9, 3)),
+        FATIMA: ("Fatima", "", "El Amrani", dt.date(1985, 1, 28)),
+        DAAN: ("Daan", "", "Kok", today.replace(year=today.year - 18) - dt.timedelta(days=40)),
+    }
+
+
+SANNE_STUDENTNUMMER = "DEMOSANNE1"
+
+
+def _open_period(report: Callable[[str], None]) -> None:
+    """A period open from the moment the demo is loaded, for a month: the waiting room draws it
+    within a minute (the reaper), and admits 300 people a minute."""
+    if ApplicationPeriod.objects.filter(name="Demo-tijdvak (open)").exists():
+        return
+    opens = clock.now() - dt.timedelta(minutes=1)
+    application_period_create(
+        actor=ACTOR,
+        name="Demo-tijdvak (open)",
+        opens_at=opens,
+        closes_at=opens + dt.timedelta(days=30),
+        budget=Decimal("2000000.00"),
+        reserved_budget=Decimal("100000.00"),
+    )
+    report("  application period open for 30 days: Demo-tijdvak (open)")
+
+
+def _citizens(report: Callable[[str], None]) -> None:
+    """The DigiD personas in the population register, and an aanmeldingsbewijs for Sanne at
+    Leerhuis Noord (with a vooraanmelding), so that she can apply in the demo."""
+    for citizen, (first_names, prefix, last_name, born) in _residents().items():
+        resident_record(
+            actor=ACTOR,
+            bsn=citizen.bsn,
+            first_names=first_names,
+            name_prefix=prefix,
+            last_name=last_name,
+            birth_date=born,
+            street="Stationsweg",
+            house_number="1",
+            postcode="9711 AB",
+            city="Groningen",
+        )
+    organisation = Organisation.objects.get(kvk_number=LEERHUIS.kvk_number)
+    existing = RegistrationProof.objects.filter(
+        organisation=organisation, studentnummer=SANNE_STUDENTNUMMER, status=ProofStatus.ISSUED
+    ).first()
+    if existing is None:
+        spec = PROVIDERS[0]
+        training = spec.trainings[0]
+        row = {
+            "studentnummer": SANNE_STUDENTNUMMER,
+            "voornaam": "Sanne",
+            "achternaam": "Visser",
+            "geboortedatum": "1988-04-12",
+            "straatnaam": "Stationsweg",
+            "huisnummer": "1",
+            "postcode": "9711 AB",
+            "woonplaats": "Groningen",
+            "scholings_id": str(demo_scholings_id(LEERHUIS.kvk_number, training.name)),
+            "cohortcode": CONTINUOUS_INTAKE_CODE,
+            "startdatum": (clock.today() + dt.timedelta(weeks=8)).isoformat(),
+            "subsidiebedrag": str(training.subsidisable),
+        }
+        person = _provider_person(spec)
+        pre_registration_save(actor=person, organisation=organisation, values=row)
+        existing = proof_issue(actor=person, organisation=organisation, text=row).proof
+    report(
+        f"  DigiD citizens in the population register; Sanne Visser applies with studentnummer "
+        f"{SANNE_STUDENTNUMMER} and code {shown(existing.code)}"
+    )
 
 
 def _period() -> ApplicationPeriod:
@@ -339,16 +431,21 @@ def _applications(spec: ProviderSpec, period: ApplicationPeriod, cohorts: list[C
             application_decide(actor=ACTOR, application=application, decision=outcome)
 
 
-def pre_register_students(spec: ProviderSpec) -> int:
-    """Two vooraanmeldingen per training, on its continuous intake six weeks from now, and an
-    aanmeldingsbewijs for the first student: typed in the portal by one of the provider's
-    people, so that they are checked and audited as real ones are."""
-    person = Actor(
+def _provider_person(spec: ProviderSpec) -> Actor:
+    """One of the provider's people, as signed in to the Opleidersportaal."""
+    return Actor(
         kind=ActorKind.PERSON,
         identifier=f"demo-{spec.persona.key}",
         channel=Channel.PORTAL,
         organisation_kvk=spec.persona.kvk_number,
     )
+
+
+def pre_register_students(spec: ProviderSpec) -> int:
+    """Two vooraanmeldingen per training, on its continuous intake six weeks from now, and an
+    aanmeldingsbewijs for the first student: typed in the portal by one of the provider's
+    people, so that they are checked and audited as real ones are."""
+    person = _provider_person(spec)
     organisation = Organisation.objects.get(kvk_number=spec.persona.kvk_number)
     rng = random.Random(f"vooraanmeldingen {spec.persona.kvk_number}")  # noqa: S311 - demo data
     start = clock.today() + dt.timedelta(weeks=6)

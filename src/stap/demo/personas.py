@@ -1,7 +1,9 @@
-"""The demo organisations and the eHerkenning personas that sign in for them.
+"""The demo organisations and the eHerkenning personas that sign in for them, and the citizens
+who sign in with DigiD.
 
 The test broker offers these personas with one click; the demo loader registers the
-organisations. KvK numbers in the 9000xxxx range are not real companies.
+organisations (and the citizens in the population register). KvK numbers in the 9000xxxx range
+are not real companies; the BSNs in the 99999xxxx range are test numbers that pass the 11-proef.
 """
 
 from dataclasses import dataclass
@@ -76,3 +78,31 @@ PERSONAS = (
     LOW_LEVEL,
     NO_AUTHORISATION,
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citizen:
+    """A citizen persona of the test broker's DigiD side: a BSN and the DigiD level."""
+
+    key: str
+    label: str
+    bsn: str
+    level: str = "Midden"
+
+
+SANNE = Citizen(key="sanne", label="Sanne Visser (volwassene)", bsn="999990019")
+HENK_BASIS = Citizen(
+    key="henk-basis",
+    label="Henk de Boer (alleen DigiD Basis, te laag)",
+    bsn="999990020",
+    level="Basis",
+)
+FATIMA = Citizen(
+    key="fatima",
+    label="Fatima El Amrani (DigiD app met identiteitscheck)",
+    bsn="999990032",
+    level="Substantieel",
+)
+DAAN = Citizen(key="daan", label="Daan Kok (jongere, 18 jaar)", bsn="999990044")
+
+CITIZENS = (SANNE, HENK_BASIS, FATIMA, DAAN)

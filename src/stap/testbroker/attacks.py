@@ -3,6 +3,10 @@
 Each attack names its matrix row (docs/eherkenning.md). Hooks run at the stage where a real
 attacker or a faulty broker would act: before the Assertion is signed (values the broker signs),
 after it is signed (tampering, wrapping), or around the ArtifactResponse signature.
+
+``ATTACKS`` are the eHerkenning side's; ``DIGID_ATTACKS`` the DigiD side's: every attack on the
+signatures and the messages that applies to any SAML answer, plus DigiD's own (rows D1-D3 in
+docs/adr/0013: another sector, a number failing the 11-proef, no NameID).
 """
 
 import copy
@@ -17,15 +21,20 @@ import xmlsec
 from lxml import etree
 from xmlsec import constants
 
+from stap.identity.digid.config import BSN_SECTOR
+from stap.identity.digid.config import LEVELS as DIGID_LEVELS
 from stap.identity.eherkenning import xmlsig
-from stap.identity.eherkenning.config import LEVELS, service_id, sp_config
+from stap.identity.eherkenning.config import LEVELS, SPConfig, service_id, sp_config
 from stap.testbroker import saml
-from stap.testbroker.identity_provider import attacker_key_pair, broker_key_pair
+from stap.testbroker.identity_provider import DIGID, Side, attacker_key_pair, broker_key_pair
 
 DS = xmlsig.DS
 SAML_NS = f"{{{saml.NS_SAML}}}"
 SAMLP_NS = f"{{{saml.NS_SAMLP}}}"
 LAST_IDS_KEY = "testbroker_last_ids"
+# The attacker's own choices: an organisation and a (valid) BSN that are not the persona's.
+EVIL_KVK = "99999999"
+EVIL_BSN = "999990068"
 
 Hook = Callable[[saml.Draft], None]
 
@@ -66,8 +75,12 @@ def _attribute_value(assertion: Any, name: str) -> Any:
     return assertion.find(f".//{SAML_NS}Attribute[@Name='{name}']/{SAML_NS}AttributeValue")
 
 
+def _name_id(assertion: Any) -> Any:
+    return assertion.find(f"{SAML_NS}Subject/{SAML_NS}NameID")
+
+
 def _evil_copy(assertion: Any, *, keep_signature: bool = False, new_id: bool = True) -> Any:
-    """An unsigned copy of the assertion for another KvK (the attacker's organisation)."""
+    """An unsigned copy of the assertion for another KvK or BSN (the attacker's own)."""
     evil = copy.deepcopy(assertion)
     if not keep_signature:
         for signature in evil.findall(f"{DS}Signature"):
@@ -77,22 +90,24 @@ def _evil_copy(assertion: Any, *, keep_signature: bool = False, new_id: bool = T
     for name in ("urn:etoegang:core:LegalSubjectID",):
         value = _attribute_value(evil, name)
         if value is not None:
-            value[0] = saml.encrypted_id("99999999", saml.Q_KVK, sp_config())
+            value[0] = saml.encrypted_id(EVIL_KVK, saml.Q_KVK, sp_config())
     flat = _attribute_value(evil, saml.Q_KVK)
     if flat is not None:
-        flat.text = "99999999"
+        flat.text = EVIL_KVK
+    name_id = _name_id(evil)
+    if name_id is not None and (name_id.text or "").startswith(f"{BSN_SECTOR}:"):
+        name_id.text = f"{BSN_SECTOR}:{EVIL_BSN}"  # DigiD
     return evil
 
 
 def _set_flat(draft: saml.Draft) -> None:
+    assert isinstance(draft.login, saml.Login)
     draft.login = replace(draft.login, identity_form="flat")
 
 
 def _foreign_key(draft: saml.Draft) -> None:
     # attacker's key, but the genuine broker certificate in KeyInfo (certificate confusion)
-    draft.signer = saml.Signer(
-        key_pem=attacker_key_pair().key_pem, cert_pem=broker_key_pair().cert_pem
-    )
+    draft.signer = saml.Signer(key_pem=attacker_key_pair().key_pem, cert_pem=draft.signer.cert_pem)
 
 
 def _foreign_key_and_cert(draft: saml.Draft) -> None:
@@ -101,10 +116,9 @@ def _foreign_key_and_cert(draft: saml.Draft) -> None:
 
 
 def _sha1(draft: saml.Draft) -> None:
-    keys = broker_key_pair()
     draft.signer = saml.Signer(
-        key_pem=keys.key_pem,
-        cert_pem=keys.cert_pem,
+        key_pem=draft.signer.key_pem,
+        cert_pem=draft.signer.cert_pem,
         signature_method=xmlsig.RSA_SHA1,
         digest_method=xmlsig.SHA1,
     )
@@ -147,9 +161,9 @@ def _hmac_signature(draft: saml.Draft) -> None:
 def _tamper_kvk(draft: saml.Draft) -> None:
     value = _attribute_value(draft.assertion, "urn:etoegang:core:LegalSubjectID")
     if value is not None:  # anyone can encrypt to the SP: its certificate is public
-        value[0] = saml.encrypted_id("99999999", saml.Q_KVK, draft.sp)
+        value[0] = saml.encrypted_id(EVIL_KVK, saml.Q_KVK, draft.sp)
     else:
-        _attribute_value(draft.assertion, saml.Q_KVK).text = "99999999"
+        _attribute_value(draft.assertion, saml.Q_KVK).text = EVIL_KVK
 
 
 def _tamper_level(draft: saml.Draft) -> None:
@@ -267,6 +281,7 @@ def _legal_subject(qualifier: str, value: str) -> Hook:
 
 
 def _short_kvk(draft: saml.Draft) -> None:
+    assert isinstance(draft.login, saml.Login)
     draft.login = replace(draft.login, kvk_number="1234567")
 
 
@@ -409,7 +424,6 @@ def _empty_reference_uri(draft: saml.Draft) -> None:
     assertion = draft.assertion
     for signature in assertion.findall(f"{DS}Signature"):
         assertion.remove(signature)
-    keys = broker_key_pair()
     template = xmlsec.template.create(
         assertion, constants.TransformExclC14N, constants.TransformRsaSha256, ns="ds"
     )
@@ -418,7 +432,7 @@ def _empty_reference_uri(draft: saml.Draft) -> None:
     xmlsec.template.add_transform(reference, constants.TransformEnveloped)
     xmlsec.template.add_transform(reference, constants.TransformExclC14N)
     context = xmlsec.SignatureContext()
-    context.key = xmlsec.Key.from_memory(keys.key_pem, constants.KeyDataFormatPem, None)
+    context.key = xmlsec.Key.from_memory(draft.signer.key_pem, constants.KeyDataFormatPem, None)
     context.sign(template)
 
 
@@ -454,6 +468,7 @@ def _external_reference_uri(draft: saml.Draft) -> None:
 
 def _encrypted_for_another_key(draft: saml.Draft) -> None:
     """LegalSubjectID encrypted to a certificate that is not ours (signed by the broker)."""
+    assert isinstance(draft.login, saml.Login)
     attacker = attacker_key_pair()
     other = replace(draft.sp, key_pair=attacker)
     value = _attribute_value(draft.assertion, "urn:etoegang:core:LegalSubjectID")
@@ -477,6 +492,7 @@ def _two_assertions(draft: saml.Draft) -> None:
 
 def _other_service(key: str) -> Hook:
     def hook(draft: saml.Draft) -> None:
+        assert isinstance(draft.sp, SPConfig)
         other = next(s for s in draft.sp.services.values() if s.key != draft.request.service_key)
         if key == "id":
             _set_attribute("urn:etoegang:core:ServiceID", other.service_id)(draft)
@@ -715,6 +731,132 @@ _ALL = [
     _attack("short_kvk", "S26", "KvK number of 7 digits", prepare_hook=_short_kvk),
 ]
 ATTACKS: dict[str, Attack] = {attack.key: attack for attack in _ALL}
+
+
+# ------------------------------------------------------------------------------------ DigiD
+def _digid_login(**changes: str) -> Hook:
+    """What the DigiD side is made to assert (and signs): another sector, BSN or level."""
+
+    def hook(draft: saml.Draft) -> None:
+        assert isinstance(draft.login, saml.DigiDLogin)
+        draft.login = replace(draft.login, **changes)
+
+    return hook
+
+
+def _signed_by_eherkenning_side(draft: saml.Draft) -> None:
+    """Signed by the eHerkenning side: a key the DigiD SP must not trust (S4)."""
+    keys = broker_key_pair()
+    draft.signer = saml.Signer(key_pem=keys.key_pem, cert_pem=keys.cert_pem)
+
+
+def _tamper_bsn(draft: saml.Draft) -> None:
+    _name_id(draft.assertion).text = f"{BSN_SECTOR}:{EVIL_BSN}"
+
+
+def _tamper_digid_level(draft: saml.Draft) -> None:
+    draft.assertion.find(f".//{SAML_NS}AuthnContextClassRef").text = DIGID_LEVELS["Hoog"]
+
+
+def _comment_in_bsn(draft: saml.Draft) -> None:
+    name_id = _name_id(draft.assertion)
+    value = name_id.text
+    name_id.text = value[:13]  # "s00000000:" and three digits
+    comment = etree.Comment("")
+    comment.tail = value[13:]
+    name_id.append(comment)
+
+
+def _no_name_id(draft: saml.Draft) -> None:
+    subject = draft.assertion.find(f"{SAML_NS}Subject")
+    subject.remove(_name_id(draft.assertion))
+
+
+# Every attack on signatures and messages that applies to any SAML answer, by key.
+_GENERIC_KEYS = (
+    "unsigned",
+    "response_signed_only",
+    "artifact_response_unsigned",
+    "foreign_key",
+    "foreign_key_and_cert",
+    "hmac_signature",
+    "xsw1",
+    "xsw2",
+    "xsw3",
+    "xsw4",
+    "xsw5",
+    "xsw6",
+    "xsw7",
+    "xsw8",
+    "advice_signed_original",
+    "advice_same_id",
+    "advice_signed_evil",
+    "reference_to_response",
+    "empty_reference_uri",
+    "two_signatures",
+    "duplicate_id",
+    "evil_assertion_in_extensions",
+    "xslt_transform",
+    "external_reference_uri",
+    "two_assertions",
+    "doctype",
+    "sha1",
+    "unknown_in_response_to",
+    "missing_in_response_to",
+    "repeat_response_id",
+    "repeat_assertion_id",
+    "expired",
+    "not_yet_valid",
+    "expired_subject_confirmation",
+    "other_audience",
+    "no_audience",
+    "other_destination",
+    "empty_destination",
+    "other_recipient",
+    "other_issuer_response",
+    "other_issuer_assertion",
+    "other_issuer_artifact_response",
+    "unknown_level",
+)
+_DIGID_ONLY = [
+    _attack(
+        "eherkenning_side_key",
+        "S4",
+        "Signed with the eHerkenning side's key (trusted for eHerkenning only)",
+        prepare_hook=_signed_by_eherkenning_side,
+    ),
+    _attack("tampered_bsn", "S7", "BSN replaced after signing", after_hook=_tamper_bsn),
+    _attack(
+        "tampered_level", "S7", "Level raised to Hoog after signing", after_hook=_tamper_digid_level
+    ),
+    _attack("comment_in_bsn", "S12", "XML comment inside the BSN", before_hook=_comment_in_bsn),
+    _attack(
+        "too_low_level",
+        "S24",
+        "Level Basis, below the requested minimum Midden",
+        prepare_hook=_digid_login(level="Basis"),
+    ),
+    _attack(
+        "sofi_sector",
+        "D1",
+        "Sector s00000001 (SOFI) instead of s00000000 (BSN)",
+        prepare_hook=_digid_login(sector=saml.SOFI_SECTOR),
+    ),
+    _attack(
+        "bsn_fails_11_proef",
+        "D2",
+        "A number of 9 digits that fails the 11-proef",
+        prepare_hook=_digid_login(bsn="999990010"),
+    ),
+    _attack("no_name_id", "D3", "No NameID", before_hook=_no_name_id),
+]
+DIGID_ATTACKS: dict[str, Attack] = {key: ATTACKS[key] for key in _GENERIC_KEYS} | {
+    attack.key: attack for attack in _DIGID_ONLY
+}
+
+
+def attacks_for(side: Side) -> dict[str, Attack]:
+    return DIGID_ATTACKS if side.kind == DIGID.kind else ATTACKS
 
 
 def remember_ids(response: Any) -> None:

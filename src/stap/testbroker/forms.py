@@ -1,20 +1,29 @@
-"""The persona page: what a broker's simulator asks (Dutch labels and errors)."""
+"""The persona pages: what a broker's simulator asks (Dutch labels and errors)."""
 
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stap.demo.personas import MIJN_DUO, OPLEIDERSPORTAAL
-from stap.testbroker.attacks import ATTACKS
+from stap.identity.digid.config import LEVELS as DIGID_LEVELS
+from stap.testbroker.attacks import ATTACKS, DIGID_ATTACKS, Attack
 
 LEVEL_CHOICES = [("EH2", "EH2"), ("EH2+", "EH2+"), ("EH3", "EH3"), ("EH4", "EH4")]
+DIGID_LEVEL_CHOICES = [(level, level) for level in DIGID_LEVELS]
 AUTHORISATION_CHOICES = [(OPLEIDERSPORTAAL, OPLEIDERSPORTAAL), (MIJN_DUO, MIJN_DUO)]
 IDENTITY_FORM_CHOICES = [
     ("etd", _("eTD: versleutelde EncryptedIDs (LegalSubjectID, ActingSubjectID)")),
     ("flat", _("Plat, zoals simulators van commerciële makelaars")),
 ]
+
+
+def _attack_choices(attacks: dict[str, Attack]) -> list[tuple[str, str | Promise]]:
+    return [("", _("Geen aanval: een correct antwoord"))] + [
+        (attack.key, f"{attack.row}: {attack.label}") for attack in attacks.values()
+    ]
 
 
 class PersonaForm(forms.Form):
@@ -60,11 +69,40 @@ class PersonaForm(forms.Form):
     attack = forms.ChoiceField(
         label=_("Aanvalsmodus (alleen voor beveiligingstests)"),
         required=False,
-        choices=[("", _("Geen aanval: een correct antwoord"))]
-        + [(a.key, f"{a.row}: {a.label}") for a in ATTACKS.values()],
+        choices=_attack_choices(ATTACKS),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("kvk_number", "vestigingsnummer"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+
+class DigiDPersonaForm(forms.Form):
+    """DigiD asks nothing else: a BSN and the level at which the citizen signs in."""
+
+    bsn = forms.CharField(
+        label=_("Burgerservicenummer (BSN)"),
+        help_text=_(
+            "9 cijfers. De testmakelaar controleert de 11-proef niet, zodat u kunt zien dat het "
+            "portaal dat wel doet."
+        ),
+        max_length=9,
+        validators=[RegexValidator(r"^[0-9]{9}$", _("Een BSN bestaat uit 9 cijfers."))],
+        error_messages={"required": _("Vul het burgerservicenummer in.")},
+    )
+    level = forms.ChoiceField(
+        label=_("Betrouwbaarheidsniveau"),
+        choices=DIGID_LEVEL_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies een betrouwbaarheidsniveau.")},
+    )
+    attack = forms.ChoiceField(
+        label=_("Aanvalsmodus (alleen voor beveiligingstests)"),
+        required=False,
+        choices=_attack_choices(DIGID_ATTACKS),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})

@@ -1,8 +1,10 @@
 """The test broker's SAML side: check AuthnRequests, build and sign Responses, resolve artifacts.
 
-Messages follow a real eHerkenning broker (Signicat layout): a signed ArtifactResponse holding an
-unsigned Response holding a signed Assertion, RSA-SHA256 / SHA-256 / exclusive c14n. Attack mode
-(``stap.testbroker.attacks``) hooks into ``build_response`` and ``resolve_artifact``.
+Messages follow a real broker (Signicat layout): a signed ArtifactResponse holding an unsigned
+Response holding a signed Assertion, RSA-SHA256 / SHA-256 / exclusive c14n. Both sides use this:
+eHerkenning (eTD or flat attributes, ``Login``) and DigiD (only the BSN as NameID and the level,
+``DigiDLogin``). Attack mode (``stap.testbroker.attacks``) hooks into ``build_response`` and
+``resolve_artifact``.
 """
 
 import base64
@@ -23,13 +25,15 @@ from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 from xmlsec import constants
 
+from stap.identity.digid.config import BSN_SECTOR, DigiDConfig
+from stap.identity.digid.config import LEVELS as DIGID_LEVELS
 from stap.identity.eherkenning import xmlsig
-from stap.identity.eherkenning.config import LEVELS, SPConfig, sp_config
+from stap.identity.eherkenning.config import LEVELS, SamlSPConfig, SPConfig
 from stap.testbroker.identity_provider import (
     ARTIFACT_RESOLUTION_INDEX,
-    ENTITY_ID,
-    broker_key_pair,
-    broker_url,
+    DIGID,
+    EHERKENNING,
+    Side,
 )
 
 NS_SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -46,10 +50,12 @@ STATUS = "urn:oasis:names:tc:SAML:2.0:status:"
 BINDING_ARTIFACT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
 PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
 Q_KVK = "urn:etoegang:1.9:EntityConcernedID:KvKnr"
 Q_RSIN = "urn:etoegang:1.9:EntityConcernedID:RSIN"
 Q_BSN = "urn:etoegang:1.12:EntityConcernedID:BSN"
 Q_PSEUDO = "urn:etoegang:1.9:EntityConcernedID:Pseudo"
+SOFI_SECTOR = "s00000001"
 REQUEST_TTL = 15 * 60
 ARTIFACT_TTL = 5 * 60
 CLOCK_SKEW = 5 * 60
@@ -65,6 +71,7 @@ class VerifiedRequest:
     service_key: str
     service_name: str
     relay_state: str
+    requested_level: str = ""  # DigiD: the minimum level the SP asked for
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -72,12 +79,13 @@ class VerifiedRequest:
             "service_key": self.service_key,
             "service_name": self.service_name,
             "relay_state": self.relay_state,
+            "requested_level": self.requested_level,
         }
 
 
 @dataclass(frozen=True, kw_only=True)
 class Login:
-    """What the tester chose on the persona page."""
+    """What the tester chose on the eHerkenning persona page."""
 
     kvk_number: str
     pseudonym: str
@@ -87,6 +95,37 @@ class Login:
     authorisations: tuple[str, ...] = ()
     identity_form: str = "etd"
     status: str = ""  # "" (success), "AuthnFailed" (cancel) or "RequestUnsupported" (error)
+
+    def name_id(self) -> Any:
+        return SAML.NameID(new_id(), Format=TRANSIENT)
+
+    def authn_context(self) -> Any:
+        return SAML.AuthnContext(
+            SAML.AuthnContextClassRef(LEVELS[self.level]),
+            SAML.AuthenticatingAuthority("urn:etoegang:AD:00000009999999999998:entities:9200"),
+        )
+
+    def attribute_statement(self, draft: "Draft") -> Any:
+        return SAML.AttributeStatement(*_etd_attributes(self, draft))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DigiDLogin:
+    """What the tester chose on the DigiD persona page: DigiD sends only the BSN and the level."""
+
+    bsn: str
+    level: str
+    sector: str = BSN_SECTOR
+    status: str = ""  # "" (success), "AuthnFailed" (cancel) or "RequestUnsupported" (error)
+
+    def name_id(self) -> Any:
+        return SAML.NameID(f"{self.sector}:{self.bsn}", Format=UNSPECIFIED)
+
+    def authn_context(self) -> Any:
+        return SAML.AuthnContext(SAML.AuthnContextClassRef(DIGID_LEVELS[self.level]))
+
+    def attribute_statement(self, draft: "Draft") -> Any:
+        return None
 
 
 @dataclass(kw_only=True)
@@ -110,11 +149,12 @@ class Signer:
 class Draft:
     """A response under construction, handed to attack hooks."""
 
-    sp: SPConfig
+    sp: SamlSPConfig
     request: VerifiedRequest
-    login: Login
+    login: Login | DigiDLogin
     now: dt.datetime
     signer: Signer
+    issuer: str = EHERKENNING.entity_id
     sign_assertion: bool = True
     sign_response: bool = False
     response: Any = None
@@ -138,14 +178,10 @@ def pseudonym_for(persona: str, kvk_number: str, sp: SPConfig) -> str:
     return f"ps-{digest[:32]}"
 
 
-def sso_url() -> str:
-    return broker_url("sso/")
-
-
 # --------------------------------------------------------------------------------- AuthnRequest
-def verify_authn_request(saml_request: str, relay_state: str) -> VerifiedRequest:
-    """HTTP-POST binding: base64 without deflate, enveloped signature by the SP."""
-    sp = sp_config()
+def _signed_authn_request(saml_request: str, relay_state: str, side: Side) -> Any:
+    """HTTP-POST binding: base64 without deflate, enveloped signature by the SP, our endpoints."""
+    sp = side.sp()
     try:
         root = OneLogin_Saml2_XML.to_etree(base64.b64decode(saml_request, validate=True))
     except Exception as error:
@@ -158,23 +194,33 @@ def verify_authn_request(saml_request: str, relay_state: str) -> VerifiedRequest
         xmlsig.verify_enveloped(root, [sp.key_pair.cert_pem])
     except xmlsig.SignatureError as error:
         raise BrokerError(f"handtekening van de AuthnRequest is ongeldig: {error}") from error
-    if root.get("Destination") != sso_url():
+    if root.get("Destination") != side.sso_url():
         raise BrokerError("Destination van de AuthnRequest klopt niet")
     if root.get("AssertionConsumerServiceURL") != sp.acs_url:
         raise BrokerError("AssertionConsumerServiceURL is niet geregistreerd")
-    if root.get("ProtocolBinding") != BINDING_ARTIFACT or root.get("ForceAuthn") != "true":
+    if root.get("ProtocolBinding") != BINDING_ARTIFACT:
+        raise BrokerError("alleen artifact binding wordt ondersteund")
+    issued = OneLogin_Saml2_Utils.parse_SAML_to_time(root.get("IssueInstant"))
+    if abs(issued - dt.datetime.now(dt.UTC).timestamp()) > CLOCK_SKEW:
+        raise BrokerError("IssueInstant van de AuthnRequest ligt buiten de toegestane marge")
+    if len(relay_state.encode()) > 80:
+        raise BrokerError("RelayState is langer dan 80 bytes")
+    return root
+
+
+def verify_authn_request(saml_request: str, relay_state: str) -> VerifiedRequest:
+    """eHerkenning: also ForceAuthn and a known AttributeConsumingServiceIndex (the service)."""
+    root = _signed_authn_request(saml_request, relay_state, EHERKENNING)
+    if root.get("ForceAuthn") != "true":
         raise BrokerError("alleen artifact binding met ForceAuthn=true wordt ondersteund")
+    sp = EHERKENNING.sp()
+    assert isinstance(sp, SPConfig)
     index = root.get("AttributeConsumingServiceIndex")
     service = next(
         (s for s in sp.services.values() if s.attribute_consuming_service_index == index), None
     )
     if service is None:
         raise BrokerError(f"onbekende AttributeConsumingServiceIndex {index!r}")
-    issued = OneLogin_Saml2_Utils.parse_SAML_to_time(root.get("IssueInstant"))
-    if abs(issued - dt.datetime.now(dt.UTC).timestamp()) > CLOCK_SKEW:
-        raise BrokerError("IssueInstant van de AuthnRequest ligt buiten de toegestane marge")
-    if len(relay_state.encode()) > 80:
-        raise BrokerError("RelayState is langer dan 80 bytes")
     return VerifiedRequest(
         request_id=str(root.get("ID")),
         service_key=service.key,
@@ -183,19 +229,51 @@ def verify_authn_request(saml_request: str, relay_state: str) -> VerifiedRequest
     )
 
 
-def remember_request(request: VerifiedRequest) -> str:
+def verify_digid_authn_request(saml_request: str, relay_state: str) -> VerifiedRequest:
+    """DigiD: also a RequestedAuthnContext with Comparison "minimum" and one DigiD level.
+
+    The broker shows the requested level but does not enforce it, so that the SP's own check of
+    the level in the answer can be tested (a real DigiD never answers below the minimum).
+    """
+    root = _signed_authn_request(saml_request, relay_state, DIGID)
+    requested = root.find(f"{{{NS_SAMLP}}}RequestedAuthnContext")
+    class_refs = (
+        [] if requested is None else requested.findall(f"{{{NS_SAML}}}AuthnContextClassRef")
+    )
+    levels = {class_ref: level for level, class_ref in DIGID_LEVELS.items()}
+    if (
+        requested is None
+        or requested.get("Comparison") != "minimum"
+        or len(class_refs) != 1
+        or class_refs[0].text not in levels
+    ):
+        raise BrokerError(
+            "RequestedAuthnContext moet Comparison=minimum en één DigiD-niveau hebben"
+        )
+    sp = DIGID.sp()
+    assert isinstance(sp, DigiDConfig)
+    return VerifiedRequest(
+        request_id=str(root.get("ID")),
+        service_key="digid",
+        service_name=sp.service_name,
+        relay_state=relay_state,
+        requested_level=levels[str(class_refs[0].text)],
+    )
+
+
+def remember_request(request: VerifiedRequest, side: Side = EHERKENNING) -> str:
     token = base64.urlsafe_b64encode(os.urandom(18)).decode()
-    cache.set(f"testbroker_request_{token}", request.as_dict(), REQUEST_TTL)
+    cache.set(f"testbroker_{side.kind}_request_{token}", request.as_dict(), REQUEST_TTL)
     return token
 
 
-def recall_request(token: str) -> VerifiedRequest | None:
-    stored = cache.get(f"testbroker_request_{token}")
+def recall_request(token: str, side: Side = EHERKENNING) -> VerifiedRequest | None:
+    stored = cache.get(f"testbroker_{side.kind}_request_{token}")
     return VerifiedRequest(**stored) if isinstance(stored, dict) else None
 
 
-def forget_request(token: str) -> bool:
-    return bool(cache.delete(f"testbroker_request_{token}"))
+def forget_request(token: str, side: Side = EHERKENNING) -> bool:
+    return bool(cache.delete(f"testbroker_{side.kind}_request_{token}"))
 
 
 # ------------------------------------------------------------------------------------- Response
@@ -204,9 +282,8 @@ def build_response(draft: Draft, attack: Any = None) -> Any:
     if attack is not None:
         attack.prepare(draft)
     sp, request, login = draft.sp, draft.request, draft.login
-    service = sp.services[request.service_key]
     response = SAMLP.Response(
-        SAML.Issuer(ENTITY_ID),
+        SAML.Issuer(draft.issuer),
         ID=new_id(),
         Version="2.0",
         IssueInstant=saml_time(draft.now),
@@ -220,6 +297,52 @@ def build_response(draft: Draft, attack: Any = None) -> Any:
         return response
     response.append(SAMLP.Status(SAMLP.StatusCode(Value=STATUS + "Success")))
     expires = saml_time(draft.now + dt.timedelta(minutes=2))
+    assertion = SAML.Assertion(
+        SAML.Issuer(draft.issuer),
+        SAML.Subject(
+            login.name_id(),
+            SAML.SubjectConfirmation(
+                SAML.SubjectConfirmationData(
+                    InResponseTo=request.request_id, Recipient=sp.acs_url, NotOnOrAfter=expires
+                ),
+                Method="urn:oasis:names:tc:SAML:2.0:cm:bearer",
+            ),
+        ),
+        SAML.Conditions(
+            SAML.AudienceRestriction(SAML.Audience(sp.entity_id)),
+            NotBefore=saml_time(draft.now - dt.timedelta(seconds=5)),
+            NotOnOrAfter=expires,
+        ),
+        SAML.AuthnStatement(
+            login.authn_context(),
+            AuthnInstant=saml_time(draft.now),
+            SessionIndex=new_id(),
+        ),
+        ID=new_id(),
+        Version="2.0",
+        IssueInstant=saml_time(draft.now),
+    )
+    statement = login.attribute_statement(draft)
+    if statement is not None:
+        assertion.append(statement)
+    response.append(assertion)  # embed first, then sign in the final tree
+    draft.assertion = assertion
+    if attack is not None:
+        attack.before_signing(draft)
+    if draft.sign_assertion:
+        draft.signer.sign(draft.assertion)
+    if draft.sign_response:
+        draft.signer.sign(draft.response)
+    if attack is not None:
+        attack.after_signing(draft)
+    return draft.response
+
+
+def _etd_attributes(login: Login, draft: Draft) -> list[Any]:
+    """ServiceID, ServiceUUID and the identity, as EncryptedIDs (eTD) or flat (simulators)."""
+    sp = draft.sp
+    assert isinstance(sp, SPConfig)
+    service = sp.services[draft.request.service_key]
 
     def text(name: str, value: str) -> Any:
         return SAML.Attribute(SAML.AttributeValue(value, **{XSI_TYPE: "xs:string"}), Name=name)
@@ -249,49 +372,10 @@ def build_response(draft: Draft, attack: Any = None) -> Any:
         attributes.append(
             text("urn:etoegang:1.9:ServiceRestriction:Vestigingsnr", login.vestigingsnummer)
         )
-    assertion = SAML.Assertion(
-        SAML.Issuer(ENTITY_ID),
-        SAML.Subject(
-            SAML.NameID(new_id(), Format=TRANSIENT),
-            SAML.SubjectConfirmation(
-                SAML.SubjectConfirmationData(
-                    InResponseTo=request.request_id, Recipient=sp.acs_url, NotOnOrAfter=expires
-                ),
-                Method="urn:oasis:names:tc:SAML:2.0:cm:bearer",
-            ),
-        ),
-        SAML.Conditions(
-            SAML.AudienceRestriction(SAML.Audience(sp.entity_id)),
-            NotBefore=saml_time(draft.now - dt.timedelta(seconds=5)),
-            NotOnOrAfter=expires,
-        ),
-        SAML.AuthnStatement(
-            SAML.AuthnContext(
-                SAML.AuthnContextClassRef(LEVELS[login.level]),
-                SAML.AuthenticatingAuthority("urn:etoegang:AD:00000009999999999998:entities:9200"),
-            ),
-            AuthnInstant=saml_time(draft.now),
-            SessionIndex=new_id(),
-        ),
-        SAML.AttributeStatement(*attributes),
-        ID=new_id(),
-        Version="2.0",
-        IssueInstant=saml_time(draft.now),
-    )
-    response.append(assertion)  # embed first, then sign in the final tree
-    draft.assertion = assertion
-    if attack is not None:
-        attack.before_signing(draft)
-    if draft.sign_assertion:
-        draft.signer.sign(draft.assertion)
-    if draft.sign_response:
-        draft.signer.sign(draft.response)
-    if attack is not None:
-        attack.after_signing(draft)
-    return draft.response
+    return attributes
 
 
-def encrypted_id(value: str, qualifier: str, sp: SPConfig) -> Any:
+def encrypted_id(value: str, qualifier: str, sp: SamlSPConfig) -> Any:
     """saml:EncryptedID of a persistent NameID, AES-256-CBC + RSA-OAEP to the SP certificate.
 
     The plaintext NameID declares its own namespace (``generate_name_id`` does not, and libxml2
@@ -325,28 +409,28 @@ def encrypted_id(value: str, qualifier: str, sp: SPConfig) -> Any:
 
 
 # ------------------------------------------------------------------------------------- Artifact
-def issue_artifact(response: Any, attack_key: str = "") -> str:
-    """SAMLBind 3.6.4: 0x0004, endpoint index, SHA-1 of our entity id, 20 random bytes."""
+def issue_artifact(response: Any, attack_key: str = "", side: Side = EHERKENNING) -> str:
+    """SAMLBind 3.6.4: 0x0004, endpoint index, SHA-1 of the side's entity id, 20 random bytes."""
     handle = os.urandom(20)
     raw = (
         b"\x00\x04"
         + ARTIFACT_RESOLUTION_INDEX.to_bytes(2, "big")
-        + hashlib.sha1(ENTITY_ID.encode(), usedforsecurity=False).digest()
+        + hashlib.sha1(side.entity_id.encode(), usedforsecurity=False).digest()
         + handle
     )
     cache.set(
         f"testbroker_artifact_{handle.hex()}",
-        {"response": etree.tostring(response).decode(), "attack": attack_key},
+        {"response": etree.tostring(response).decode(), "attack": attack_key, "side": side.kind},
         ARTIFACT_TTL,
     )
     return base64.b64encode(raw).decode()
 
 
-def resolve_artifact(body: bytes) -> tuple[int, bytes]:
+def resolve_artifact(body: bytes, side: Side = EHERKENNING) -> tuple[int, bytes]:
     """The SOAP ArtifactResolve endpoint: check the SP's signature, answer once per artifact."""
-    from stap.testbroker.attacks import ATTACKS
+    from stap.testbroker.attacks import attacks_for
 
-    sp = sp_config()
+    sp = side.sp()
     try:
         envelope = OneLogin_Saml2_XML.to_etree(body)
     except Exception:
@@ -366,9 +450,10 @@ def resolve_artifact(body: bytes) -> tuple[int, bytes]:
         return 400, b"artifact not base64"
     key = f"testbroker_artifact_{raw[24:44].hex()}"
     pending = cache.get(key)
-    one_time = pending is not None and cache.delete(key)  # SAMLBind 3.6.5.2: only once
+    ours = isinstance(pending, dict) and pending.get("side", EHERKENNING.kind) == side.kind
+    one_time = ours and cache.delete(key)  # SAMLBind 3.6.5.2: only once
     artifact_response = SAMLP.ArtifactResponse(
-        SAML.Issuer(ENTITY_ID),
+        SAML.Issuer(side.entity_id),
         SAMLP.Status(SAMLP.StatusCode(Value=STATUS + "Success")),
         ID=new_id(),
         Version="2.0",
@@ -378,8 +463,8 @@ def resolve_artifact(body: bytes) -> tuple[int, bytes]:
     attack = None
     if one_time and isinstance(pending, dict):
         artifact_response.append(OneLogin_Saml2_XML.to_etree(pending["response"].encode()))
-        attack = ATTACKS.get(pending.get("attack", ""))
-    keys = broker_key_pair()
+        attack = attacks_for(side).get(pending.get("attack", ""))
+    keys = side.key_pair()
     envelope_out = SOAP.Envelope(SOAP.Body(artifact_response))
     if attack is not None:
         attack.before_artifact_response_signing(artifact_response)

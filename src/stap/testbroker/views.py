@@ -1,4 +1,8 @@
-"""The test broker's pages and endpoints; they answer only on the broker's own host name."""
+"""The test broker's pages and endpoints; they answer only on the broker's own host name.
+
+Two sides, each with an SSO endpoint, a persona page and a SOAP artifact resolution endpoint:
+eHerkenning under ``/testbroker/`` and DigiD under ``/testbroker/digid/``.
+"""
 
 import functools
 from collections.abc import Callable
@@ -14,15 +18,16 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stap.demo.personas import PERSONAS, Persona
+from stap.demo.personas import CITIZENS, PERSONAS, Citizen, Persona
 from stap.identity.eherkenning.config import sp_config
 from stap.identity.eherkenning.views import etd_no_cache
 from stap.testbroker import saml
-from stap.testbroker.attacks import ATTACKS, remember_ids
-from stap.testbroker.forms import PersonaForm
-from stap.testbroker.identity_provider import broker_key_pair
+from stap.testbroker.attacks import attacks_for, remember_ids
+from stap.testbroker.forms import DigiDPersonaForm, PersonaForm
+from stap.testbroker.identity_provider import DIGID, EHERKENNING, Side
 
 View = Callable[..., HttpResponseBase]
+STATUS_BY_ACTION = {"cancel": "AuthnFailed", "error": "RequestUnsupported"}
 
 
 def broker_host_only(view: View) -> View:
@@ -37,71 +42,144 @@ def broker_host_only(view: View) -> View:
     return wrapper
 
 
+def _sso(
+    request: HttpRequest,
+    side: Side,
+    verify: Callable[[str, str], saml.VerifiedRequest],
+    login_url_name: str,
+) -> HttpResponse:
+    """HTTP-POST binding: check the signed AuthnRequest, then show the persona page."""
+    try:
+        verified = verify(request.POST.get("SAMLRequest", ""), request.POST.get("RelayState", ""))
+    except saml.BrokerError as error:
+        return render(request, "testbroker/error.html", {"error": str(error)}, status=400)
+    token = saml.remember_request(verified, side)
+    return redirect(login_url_name, token=token)
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "testbroker/error.html",
+        {"error": "Deze inlogpoging is verlopen of al afgerond. Begin opnieuw bij de dienst."},
+        status=410,
+    )
+
+
+def _answer(
+    side: Side,
+    verified: saml.VerifiedRequest,
+    token: str,
+    login: saml.Login | saml.DigiDLogin,
+    *,
+    attack_key: str = "",
+) -> HttpResponse:
+    if not saml.forget_request(token, side):  # one answer per AuthnRequest
+        raise Http404
+    keys = side.key_pair()
+    draft = saml.Draft(
+        sp=side.sp(),
+        issuer=side.entity_id,
+        request=verified,
+        login=login,
+        now=timezone.now(),
+        signer=saml.Signer(key_pem=keys.key_pem, cert_pem=keys.cert_pem),
+    )
+    response = saml.build_response(draft, attacks_for(side).get(attack_key))
+    remember_ids(response)
+    artifact = saml.issue_artifact(response, attack_key, side)
+    query = {"SAMLart": artifact}
+    if verified.relay_state:
+        query["RelayState"] = verified.relay_state
+    return HttpResponseRedirect(f"{draft.sp.acs_url}?{urlencode(query)}")
+
+
+Choice = tuple[saml.Login | saml.DigiDLogin, str]  # what to assert, and the attack key
+
+
+def _persona_page(
+    request: HttpRequest,
+    token: str,
+    side: Side,
+    *,
+    form_class: type[PersonaForm] | type[DigiDPersonaForm],
+    initial: Callable[[saml.VerifiedRequest], dict[str, str]],
+    choose: Callable[[str, saml.VerifiedRequest, Any], Choice | None],
+    template: str,
+    personas: list[tuple[str, str]],
+) -> HttpResponse:
+    """A persona, or data typed in, or cancel/error: then the answer goes back to the SP."""
+    verified = saml.recall_request(token, side)
+    if verified is None:
+        return _expired(request)
+    action = request.POST.get("action", "")
+    form = form_class(request.POST if action == "login" else None, initial=initial(verified))
+    chosen = choose(action, verified, form) if request.method == "POST" else None
+    if chosen is not None:
+        login, attack_key = chosen
+        return _answer(side, verified, token, login, attack_key=attack_key)
+    return render(
+        request,
+        template,
+        {"form": form, "request_info": verified, "personas": personas},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# ----------------------------------------------------------------------------------- eHerkenning
 @csrf_exempt  # the SP's page posts here from another origin, as to any broker
 @require_POST
 @broker_host_only
 @etd_no_cache
 def sso(request: HttpRequest) -> HttpResponse:
-    """HTTP-POST binding: check the signed AuthnRequest, then show the persona page."""
-    try:
-        verified = saml.verify_authn_request(
-            request.POST.get("SAMLRequest", ""), request.POST.get("RelayState", "")
-        )
-    except saml.BrokerError as error:
-        return render(request, "testbroker/error.html", {"error": str(error)}, status=400)
-    token = saml.remember_request(verified)
-    return redirect("testbroker:login", token=token)
+    return _sso(request, EHERKENNING, saml.verify_authn_request, "testbroker:login")
 
 
 @require_http_methods(["GET", "POST"])
 @broker_host_only
 @etd_no_cache
 def login(request: HttpRequest, token: str) -> HttpResponse:
-    verified = saml.recall_request(token)
-    if verified is None:
-        return render(
-            request,
-            "testbroker/error.html",
-            {"error": "Deze inlogpoging is verlopen of al afgerond. Begin opnieuw bij de dienst."},
-            status=410,
-        )
-    action = request.POST.get("action", "")
-    personas = {persona.key: persona for persona in PERSONAS}
-    form = PersonaForm(
-        request.POST if action == "login" else None,
-        initial={"identity_form": settings.STAP_TESTBROKER_IDENTITY_FORM, "level": "EH3"},
-    )
-    if request.method == "POST":
-        if action in ("cancel", "error"):
-            status = "AuthnFailed" if action == "cancel" else "RequestUnsupported"
-            return _answer(
-                verified, token, saml.Login(kvk_number="", pseudonym="", level="EH3", status=status)
-            )
-        if action.startswith("persona:") and action[8:] in personas:
-            return _answer(verified, token, _persona_login(personas[action[8:]], verified))
-        if action == "login" and form.is_valid():
-            data = form.cleaned_data
-            return _answer(
-                verified,
-                token,
-                _login(
-                    persona="handmatig",
-                    kvk_number=data["kvk_number"],
-                    company_name=data["company_name"],
-                    level=data["level"],
-                    vestigingsnummer=data["vestigingsnummer"],
-                    authorisations=tuple(data["authorisations"]),
-                    identity_form=data["identity_form"],
-                    verified=verified,
-                ),
-                attack_key=data["attack"],
-            )
-    return render(
+    return _persona_page(
         request,
-        "testbroker/login.html",
-        {"form": form, "request_info": verified, "personas": PERSONAS},
-        status=400 if form.is_bound else 200,
+        token,
+        EHERKENNING,
+        form_class=PersonaForm,
+        initial=lambda verified: {
+            "identity_form": settings.STAP_TESTBROKER_IDENTITY_FORM,
+            "level": "EH3",
+        },
+        choose=_eherkenning_choice,
+        template="testbroker/login.html",
+        personas=[
+            (persona.key, f"{persona.label} ({persona.kvk_number}, {persona.level})")
+            for persona in PERSONAS
+        ],
     )
+
+
+def _eherkenning_choice(
+    action: str, verified: saml.VerifiedRequest, form: PersonaForm
+) -> Choice | None:
+    personas = {persona.key: persona for persona in PERSONAS}
+    if action in STATUS_BY_ACTION:
+        status = STATUS_BY_ACTION[action]
+        return saml.Login(kvk_number="", pseudonym="", level="EH3", status=status), ""
+    if action.startswith("persona:") and action[8:] in personas:
+        return _persona_login(personas[action[8:]], verified), ""
+    if action == "login" and form.is_valid():
+        data = form.cleaned_data
+        chosen = _login(
+            persona="handmatig",
+            kvk_number=data["kvk_number"],
+            company_name=data["company_name"],
+            level=data["level"],
+            vestigingsnummer=data["vestigingsnummer"],
+            authorisations=tuple(data["authorisations"]),
+            identity_form=data["identity_form"],
+            verified=verified,
+        )
+        return chosen, data["attack"]
+    return None
 
 
 def _persona_login(persona: Persona, verified: saml.VerifiedRequest) -> saml.Login:
@@ -143,33 +221,56 @@ def _login(
     )
 
 
-def _answer(
-    verified: saml.VerifiedRequest, token: str, login: saml.Login, *, attack_key: str = ""
-) -> HttpResponse:
-    if not saml.forget_request(token):  # one answer per AuthnRequest
-        raise Http404
-    keys = broker_key_pair()
-    draft = saml.Draft(
-        sp=sp_config(),
-        request=verified,
-        login=login,
-        now=timezone.now(),
-        signer=saml.Signer(key_pem=keys.key_pem, cert_pem=keys.cert_pem),
+# ----------------------------------------------------------------------------------------- DigiD
+@csrf_exempt  # the SP's page posts here from another origin, as to DigiD
+@require_POST
+@broker_host_only
+@etd_no_cache
+def digid_sso(request: HttpRequest) -> HttpResponse:
+    return _sso(request, DIGID, saml.verify_digid_authn_request, "testbroker:digid_login")
+
+
+@require_http_methods(["GET", "POST"])
+@broker_host_only
+@etd_no_cache
+def digid_login(request: HttpRequest, token: str) -> HttpResponse:
+    """A citizen persona, or a BSN and a level typed in; cancel or an error."""
+    return _persona_page(
+        request,
+        token,
+        DIGID,
+        form_class=DigiDPersonaForm,
+        initial=lambda verified: {"level": verified.requested_level or "Midden"},
+        choose=_digid_choice,
+        template="testbroker/digid_login.html",
+        personas=[
+            (citizen.key, f"{citizen.label} ({citizen.bsn}, {citizen.level})")
+            for citizen in CITIZENS
+        ],
     )
-    response = saml.build_response(draft, ATTACKS.get(attack_key))
-    remember_ids(response)
-    artifact = saml.issue_artifact(response, attack_key)
-    query = {"SAMLart": artifact}
-    if verified.relay_state:
-        query["RelayState"] = verified.relay_state
-    return HttpResponseRedirect(f"{draft.sp.acs_url}?{urlencode(query)}")
 
 
+def _digid_choice(
+    action: str, verified: saml.VerifiedRequest, form: DigiDPersonaForm
+) -> Choice | None:
+    citizens: dict[str, Citizen] = {citizen.key: citizen for citizen in CITIZENS}
+    if action in STATUS_BY_ACTION:
+        return saml.DigiDLogin(bsn="", level="Midden", status=STATUS_BY_ACTION[action]), ""
+    if action.startswith("persona:") and action[8:] in citizens:
+        citizen = citizens[action[8:]]
+        return saml.DigiDLogin(bsn=citizen.bsn, level=citizen.level), ""
+    if action == "login" and form.is_valid():
+        data = form.cleaned_data
+        return saml.DigiDLogin(bsn=data["bsn"], level=data["level"]), data["attack"]
+    return None
+
+
+# ------------------------------------------------------------------------- artifact resolution
 @csrf_exempt  # a SOAP endpoint for the SP's back channel; the SP signs its ArtifactResolve
 @require_POST
 @broker_host_only
-def artifact_resolution(request: HttpRequest) -> HttpResponse:
-    status, body = saml.resolve_artifact(request.body)
+def artifact_resolution(request: HttpRequest, side: Side = EHERKENNING) -> HttpResponse:
+    status, body = saml.resolve_artifact(request.body, side)
     return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
 
 
@@ -180,5 +281,8 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "testbroker/start.html",
-        {"provider_start": settings.STAP_BASE_URL + reverse("provider:start")},
+        {
+            "provider_start": settings.STAP_BASE_URL + reverse("provider:start"),
+            "citizen_start": settings.STAP_BASE_URL + reverse("citizen:start"),
+        },
     )

@@ -5,6 +5,7 @@ present), Issuers and SubjectConfirmation. With ``disableSignatureWrappingProtec
 sets for eHerkenning, because brokers put signed AD/MR assertions in ``<Advice>``) it only looks at
 signatures outside Advice. Here we insist on exactly one top-level Assertion, signed by the broker
 with a signature on exactly that element, with a unique ID, and read everything from it.
+``signed_assertion`` runs for DigiD answers too (docs/adr/0013).
 """
 
 import re
@@ -15,7 +16,7 @@ from onelogin.saml2.response import OneLogin_Saml2_Response
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 from stap.identity.eherkenning import xmlsig
-from stap.identity.eherkenning.config import LEVEL_BY_CLASS_REF, SPConfig
+from stap.identity.eherkenning.config import LEVEL_BY_CLASS_REF, SamlSPConfig
 
 NS_SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 NS_SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
@@ -51,7 +52,7 @@ class AssertedIdentity:
     service_uuid: str
 
 
-def signed_assertion(response: OneLogin_Saml2_Response, config: SPConfig) -> Any:
+def signed_assertion(response: OneLogin_Saml2_Response, config: SamlSPConfig) -> Any:
     """The one signed top-level Assertion, after checks the library skips for eHerkenning."""
     document = response.document
     if document.tag != f"{{{NS_SAMLP}}}Response":
@@ -80,7 +81,7 @@ def signed_assertion(response: OneLogin_Saml2_Response, config: SPConfig) -> Any
     return assertion
 
 
-def _check_addressing(document: Any, assertion: Any, config: SPConfig) -> None:
+def _check_addressing(document: Any, assertion: Any, config: SamlSPConfig) -> None:
     """Exact Destination, Recipient, Audience and InResponseTo (the library is lenient)."""
     if document.get("Destination") != config.acs_url:
         raise AssertionRejected(f"Destination {document.get('Destination')!r}")

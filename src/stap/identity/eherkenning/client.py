@@ -1,11 +1,13 @@
 """django-digid-eherkenning's ``eHerkenningClient``, configured from our settings and hardened.
 
-What we override and why (docs/adr/0003):
+``HardenedSaml2Client`` holds what we change for every SAML client of ours; the DigiD client
+(``stap.identity.digid.client``) uses it too (docs/adr/0013). What we override and why
+(docs/adr/0003):
 
 * ``conf`` / ``create_config_dict``: the library reads a database singleton and an IdP metadata
   file; we build the same python3-saml settings from ``SPConfig`` (plain values and files).
-* ``create_config``: adds ``rejectDeprecatedAlgorithm`` (SHA-1 refused, S16), which the library
-  never sets, on top of the library's eHerkenning settings.
+* ``rejectDeprecatedAlgorithm`` (SHA-1 refused, S16), which the library never sets, is part of
+  the settings we build; the library's ``create_config`` adds its eHerkenning settings on top.
 * ``create_authn_request``: the service (AttributeConsumingServiceIndex) is chosen on the server
   from the URL's service key, never from a query parameter, and stored with the request id.
 * ``artifact_resolve``: the library's version posts without a timeout, cannot take a transport,
@@ -21,7 +23,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 import requests
-from digid_eherkenning.saml2.base import AuthnRequestStorage
+from digid_eherkenning.saml2.base import AuthnRequestStorage, BaseSaml2Client
 from digid_eherkenning.saml2.eherkenning import (
     create_attribute_consuming_services,
     eHerkenningClient,
@@ -39,7 +41,7 @@ from requests.adapters import BaseAdapter
 
 from stap.identity.eherkenning import xmlsig
 from stap.identity.eherkenning.assertion import signed_assertion
-from stap.identity.eherkenning.config import LEVELS, SPConfig
+from stap.identity.eherkenning.config import LEVELS, SamlSPConfig, SPConfig
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +128,7 @@ class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
         timeout: tuple[float, float],
         verify: bool | str,
         transport: BaseAdapter | None,
-        sp_config: SPConfig,
+        sp_config: SamlSPConfig,
     ) -> None:
         super().__init__(request_data, old_settings=settings)
         self._sp_config = sp_config
@@ -202,10 +204,14 @@ class Saml2Auth(OneLogin_Saml2_Auth):  # type: ignore[misc]
         return response
 
 
-class EHerkenningClient(eHerkenningClient):
-    """One SP entity with one AttributeConsumingService per portal (service)."""
+class HardenedSaml2Client(BaseSaml2Client):
+    """What we change in the library's clients, for eHerkenning and DigiD alike.
 
-    def __init__(self, config: SPConfig, *, transport: BaseAdapter | None = None) -> None:
+    Placed before the library's client in the bases (``class X(HardenedSaml2Client,
+    eHerkenningClient)``), so that ``super()`` reaches the library's scheme-specific settings.
+    """
+
+    def __init__(self, config: SamlSPConfig, *, transport: BaseAdapter | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.config = config
         self.transport = transport
@@ -213,31 +219,16 @@ class EHerkenningClient(eHerkenningClient):
         self.authn_storage = AuthnRequestStorage(self.cache_key_prefix, config.request_ttl)  # type: ignore[no-untyped-call]
 
     @property
-    def conf(self) -> dict[str, Any]:  # type: ignore[override]
-        """The library's configuration dictionary, read by its helpers (base URL, services)."""
+    def conf(self) -> dict[str, Any]:
+        """What the library's helpers read (never its database singleton)."""
         return {
             "base_url": self.config.base_url,
             "acs_path": self.config.acs_path,
             "entity_id": self.config.entity_id,
-            "oin": self.config.oin,
-            "services": [
-                {
-                    "service_uuid": service.service_uuid,
-                    "service_instance_uuid": service.service_instance_uuid,
-                    "service_name": service.name,
-                    "service_description": service.name,
-                    "attribute_consuming_service_index": service.attribute_consuming_service_index,
-                    "loa": LEVELS[service.minimum_level],
-                    "requested_attributes": [],
-                    "mark_default": service.mark_default,
-                    "language": "nl",
-                }
-                for service in self.config.services.values()
-            ],
         }
 
-    def create_config_dict(self, conf: dict[str, Any]) -> dict[str, Any]:
-        """What ``BaseSaml2Client``/``eHerkenningClient.create_config_dict`` build, from files."""
+    def base_config_dict(self) -> dict[str, Any]:
+        """What ``BaseSaml2Client.create_config_dict`` builds, from our configuration and files."""
         config, idp = self.config, self.config.idp
         return {
             "strict": True,
@@ -252,6 +243,8 @@ class EHerkenningClient(eHerkenningClient):
                 "soapClientCert": str(config.key_pair.cert_file),
                 "signatureAlgorithm": OneLogin_Saml2_Constants.RSA_SHA256,
                 "digestAlgorithm": OneLogin_Saml2_Constants.SHA256,
+                # SHA-1 refused (S16); the library never sets it and its create_config keeps it.
+                "rejectDeprecatedAlgorithm": True,
             },
             "sp": {
                 "entityId": config.entity_id,
@@ -259,7 +252,6 @@ class EHerkenningClient(eHerkenningClient):
                     "url": config.acs_url,
                     "binding": OneLogin_Saml2_Constants.BINDING_HTTP_ARTIFACT,
                 },
-                "attributeConsumingServices": create_attribute_consuming_services(conf),  # type: ignore[arg-type]
                 "x509cert": config.key_pair.cert_pem,
                 "privateKey": config.key_pair.key_pem,
             },
@@ -282,25 +274,18 @@ class EHerkenningClient(eHerkenningClient):
             },
         }
 
-    def create_config(self, config_dict: dict[str, Any]) -> Any:  # type: ignore[override]
-        config_dict["security"]["rejectDeprecatedAlgorithm"] = True
-        return super().create_config(config_dict)  # type: ignore[arg-type]
-
-    def create_authn_request(  # type: ignore[override]
-        self, request: HttpRequest, *, service: str
+    def post_authn_request(
+        self, request: HttpRequest, **options: Any
     ) -> tuple[str, dict[str, str], str]:
-        """A signed AuthnRequest for ``service``: (broker URL, form fields, request id)."""
+        """A signed AuthnRequest (HTTP-POST binding): (broker URL, form fields, request id)."""
         saml2_request = saml2_request_data(self.config.base_url, request)
         auth = OneLogin_Saml2_Auth(saml2_request, old_settings=self.saml2_settings)
         url, parameters = auth.login_post(
             return_to="",
-            force_authn=True,
             is_passive=False,
             set_nameid_policy=False,
             name_id_value_req=None,
-            attr_consuming_service_index=(
-                self.config.services[service].attribute_consuming_service_index
-            ),
+            **options,
         )
         request_id: str = auth.get_last_request_id()
         self.authn_storage.store(request_id, get_client_ip(request))  # type: ignore[no-untyped-call]
@@ -324,3 +309,51 @@ class EHerkenningClient(eHerkenningClient):
         """Forget a sent AuthnRequest; only the first caller gets True (one-time use, S18)."""
         # Django's cache.delete() reports whether *this* call removed the key.
         return cache.delete(self.authn_storage.get_cache_key(request_id))  # type: ignore[no-untyped-call]
+
+
+class EHerkenningClient(HardenedSaml2Client, eHerkenningClient):
+    """One SP entity with one AttributeConsumingService per portal (service)."""
+
+    config: SPConfig
+
+    def __init__(self, config: SPConfig, *, transport: BaseAdapter | None = None) -> None:
+        super().__init__(config, transport=transport)
+
+    @property
+    def conf(self) -> dict[str, Any]:  # type: ignore[override]
+        """The library's configuration dictionary, read by its helpers (base URL, services)."""
+        return super().conf | {
+            "oin": self.config.oin,
+            "services": [
+                {
+                    "service_uuid": service.service_uuid,
+                    "service_instance_uuid": service.service_instance_uuid,
+                    "service_name": service.name,
+                    "service_description": service.name,
+                    "attribute_consuming_service_index": service.attribute_consuming_service_index,
+                    "loa": LEVELS[service.minimum_level],
+                    "requested_attributes": [],
+                    "mark_default": service.mark_default,
+                    "language": "nl",
+                }
+                for service in self.config.services.values()
+            ],
+        }
+
+    def create_config_dict(self, conf: dict[str, Any]) -> dict[str, Any]:
+        """What ``eHerkenningClient.create_config_dict`` builds: one ACS per portal."""
+        config_dict = self.base_config_dict()
+        config_dict["sp"]["attributeConsumingServices"] = create_attribute_consuming_services(conf)  # type: ignore[arg-type]
+        return config_dict
+
+    def create_authn_request(  # type: ignore[override]
+        self, request: HttpRequest, *, service: str
+    ) -> tuple[str, dict[str, str], str]:
+        """A signed AuthnRequest for ``service``: (broker URL, form fields, request id)."""
+        return self.post_authn_request(
+            request,
+            force_authn=True,
+            attr_consuming_service_index=(
+                self.config.services[service].attribute_consuming_service_index
+            ),
+        )

@@ -2,6 +2,9 @@
 
 Read at request time, so that tests can override settings (the live-server test changes the base
 URLs). Levels are kept in one table so that a later scheme (Stelsel Toegang) can be added.
+
+``SamlSPConfig``, ``configured_key_pair`` and ``configured_identity_provider`` are what every SAML
+SP of ours needs; the DigiD SP (``stap.identity.digid.config``) builds on them too.
 """
 
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from stap.identity.eherkenning.keys import KeyPair, ensure_key_pair
 
@@ -55,14 +59,15 @@ class IdentityProviderConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SPConfig:
+class SamlSPConfig:
+    """What every SAML SP of ours (eHerkenning, DigiD) is configured with."""
+
+    name: str  # "eherkenning" or "digid": the prefix of its keys in the shared cache
     base_url: str
     acs_path: str
     entity_id: str
-    oin: str
     key_pair: KeyPair
     idp: IdentityProviderConfig
-    services: dict[str, ServiceConfig]
     back_channel_timeout: tuple[float, float]
     back_channel_verify: bool | str
     request_ttl: int
@@ -72,41 +77,82 @@ class SPConfig:
     def acs_url(self) -> str:
         return self.base_url + self.acs_path
 
+
+@dataclass(frozen=True, kw_only=True)
+class SPConfig(SamlSPConfig):
+    oin: str
+    services: dict[str, ServiceConfig]
+
     def service_by_id(self, value: str) -> ServiceConfig | None:
         return next((s for s in self.services.values() if s.service_id == value), None)
 
 
-def sp_key_pair() -> KeyPair:
-    key_file, cert_file = settings.STAP_EHERKENNING_KEY_FILE, settings.STAP_EHERKENNING_CERT_FILE
+def configured_key_pair(
+    *, key_file: str, cert_file: str, setting_prefix: str, local_name: str, common_name: str
+) -> KeyPair:
+    """The PKIoverheid pair named in the settings; outside production one generated in var/."""
     if key_file and cert_file:
         return KeyPair(key_file=Path(key_file), cert_file=Path(cert_file))
     if settings.IS_PRODUCTION:
         raise ImproperlyConfigured(
-            "Set STAP_EHERKENNING_KEY_FILE and STAP_EHERKENNING_CERT_FILE (PKIoverheid) "
+            f"Set {setting_prefix}_KEY_FILE and {setting_prefix}_CERT_FILE (PKIoverheid) "
             "in production."
         )
-    return ensure_key_pair(settings.STAP_SAML_DIR, "sp", common_name="stap-portaal-sp")
+    return ensure_key_pair(settings.STAP_SAML_DIR, local_name, common_name=common_name)
 
 
-def identity_provider() -> IdentityProviderConfig:
-    if settings.STAP_EHERKENNING_IDP_ENTITY_ID:
+def configured_identity_provider(
+    *,
+    scheme: str,
+    setting_prefix: str,
+    entity_id: str,
+    sso_url: str,
+    ars_url: str,
+    cert_files: list[str],
+    artifact_resolution_index: int,
+    test_broker: str,
+) -> IdentityProviderConfig:
+    """The IdP from the settings, or (outside production) the test broker's side for ``scheme``.
+
+    ``test_broker`` is the dotted path of a function; it is imported only when it is used.
+    """
+    if entity_id:
         return IdentityProviderConfig(
-            entity_id=settings.STAP_EHERKENNING_IDP_ENTITY_ID,
-            sso_url=settings.STAP_EHERKENNING_IDP_SSO_URL,
-            artifact_resolution_url=settings.STAP_EHERKENNING_IDP_ARS_URL,
-            artifact_resolution_index=1,
-            signing_certs=tuple(
-                Path(path).read_text(encoding="ascii")
-                for path in settings.STAP_EHERKENNING_IDP_CERT_FILES
-            ),
+            entity_id=entity_id,
+            sso_url=sso_url,
+            artifact_resolution_url=ars_url,
+            artifact_resolution_index=artifact_resolution_index,
+            signing_certs=tuple(Path(path).read_text(encoding="ascii") for path in cert_files),
         )
     if not settings.STAP_TESTBROKER_ENABLED:
         raise ImproperlyConfigured(
-            "Configure the eHerkenning broker (STAP_EHERKENNING_IDP_*) or enable the test broker."
+            f"Configure the {scheme} broker ({setting_prefix}_IDP_*) or enable the test broker."
         )
-    from stap.testbroker.identity_provider import test_broker_identity_provider
+    identity_provider: IdentityProviderConfig = import_string(test_broker)()
+    return identity_provider
 
-    return test_broker_identity_provider()
+
+def sp_key_pair() -> KeyPair:
+    return configured_key_pair(
+        key_file=settings.STAP_EHERKENNING_KEY_FILE,
+        cert_file=settings.STAP_EHERKENNING_CERT_FILE,
+        setting_prefix="STAP_EHERKENNING",
+        local_name="sp",
+        common_name="stap-portaal-sp",
+    )
+
+
+def identity_provider() -> IdentityProviderConfig:
+    return configured_identity_provider(
+        scheme="eHerkenning",
+        setting_prefix="STAP_EHERKENNING",
+        entity_id=settings.STAP_EHERKENNING_IDP_ENTITY_ID,
+        sso_url=settings.STAP_EHERKENNING_IDP_SSO_URL,
+        ars_url=settings.STAP_EHERKENNING_IDP_ARS_URL,
+        cert_files=settings.STAP_EHERKENNING_IDP_CERT_FILES,
+        artifact_resolution_index=1,
+        test_broker="stap.testbroker.identity_provider.test_broker_identity_provider",
+    )
 
 
 def sp_config() -> SPConfig:
@@ -128,6 +174,7 @@ def sp_config() -> SPConfig:
         for key, raw in raw_services.items()
     }
     return SPConfig(
+        name="eherkenning",
         base_url=settings.STAP_BASE_URL,
         acs_path=reverse("eherkenning:acs"),
         entity_id=settings.STAP_EHERKENNING_ENTITY_ID,

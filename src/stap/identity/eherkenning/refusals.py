@@ -1,10 +1,21 @@
-"""Why a sign-in is refused, and what we tell the person (in Dutch, with how to fix it)."""
+"""Why a sign-in is refused, and what we tell the person (in Dutch, with how to fix it).
 
+``Reason``, ``SignInRefused`` and ``refusal_page`` are shared with the DigiD sign-in, which has its
+own explanations (``stap.identity.digid.refusals``).
+"""
+
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from stap.core.audit import Actor, audit_record
+from stap.core.models import ActorKind, Channel
 
 
 class Reason(StrEnum):
@@ -21,6 +32,9 @@ class Reason(StrEnum):
     WRONG_SERVICE = "wrong_service"
     KVK_MISSING = "kvk_missing"
     UNKNOWN_SERVICE = "unknown_service"
+    # DigiD
+    WRONG_SECTOR = "wrong_sector"
+    BSN_INVALID = "bsn_invalid"
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ class SignInRefused(Exception):
         level: str = "",
         kvk_number: str = "",
         pseudonym: str = "",
+        masked_bsn: str = "",
     ) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
@@ -149,4 +164,56 @@ class SignInRefused(Exception):
         self.level = level
         self.kvk_number = kvk_number
         self.pseudonym = pseudonym
+        self.masked_bsn = masked_bsn  # DigiD: a trace of who it was, never the BSN itself
         self.service = ""  # the service key, once the answer is matched to its request
+
+    def actor(self, system_name: str) -> Actor:
+        """Who was refused, as far as the answer said: a person (eHerkenning pseudonym), a citizen
+        (a masked BSN), or only the sign-in system ``system_name``."""
+        if self.pseudonym:
+            kind, identifier = ActorKind.PERSON, self.pseudonym
+        elif self.masked_bsn:
+            kind, identifier = ActorKind.CITIZEN, self.masked_bsn
+        else:
+            kind, identifier = ActorKind.SYSTEM, system_name
+        return Actor(
+            kind=kind,
+            identifier=identifier,
+            organisation_kvk=self.kvk_number,
+            channel=Channel.SIGN_IN,
+        )
+
+
+def refusal_page(
+    request: HttpRequest,
+    refusal: SignInRefused,
+    *,
+    scheme: str,
+    logger: logging.Logger,
+    service: str,
+    explanation: Explanation,
+    values: dict[str, str],
+    start_url: str,
+) -> HttpResponse:
+    """Log it (never the BSN: ``detail`` does not hold it), store nothing but an audit entry, and
+    tell the person what happened and what to do."""
+    logger.warning("%s sign-in refused (%s): %s", scheme, refusal.reason, refusal.detail)
+    with transaction.atomic():
+        audit_record(
+            actor=refusal.actor(scheme.lower()),
+            action="identity.sign_in_refused",
+            after={"reason": str(refusal.reason), "service": service, "level": refusal.level},
+        )
+    status = 503 if refusal.reason == Reason.BACK_CHANNEL else 403
+    return render(
+        request,
+        "eherkenning/refused.html",
+        {
+            "title": explanation.title,
+            "what": str(explanation.what) % values,
+            "fix": str(explanation.fix) % values,
+            "reason": refusal.reason,
+            "start_url": start_url,
+        },
+        status=status,
+    )

@@ -1,4 +1,7 @@
-"""Our own login and assertion consumer views (the library's do not fit, see docs/adr/0003)."""
+"""Our own login and assertion consumer views (the library's do not fit, see docs/adr/0003).
+
+``etd_no_cache``, ``acs_endpoint`` and ``saml_artifact`` serve the DigiD views too.
+"""
 
 import functools
 import logging
@@ -6,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -14,10 +16,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stap.core.audit import Actor, audit_record
-from stap.core.models import ActorKind, Channel
 from stap.identity.eherkenning import flow
-from stap.identity.eherkenning.refusals import EXPLANATIONS, Reason, SignInRefused
+from stap.identity.eherkenning.refusals import EXPLANATIONS, SignInRefused, refusal_page
 from stap.identity.signin import eherkenning_sign_in
 from stap.identity.token_links import link_after_sign_in
 
@@ -39,6 +39,16 @@ def etd_no_cache(view: View) -> View:
     return wrapper
 
 
+def acs_endpoint(view: View) -> View:
+    """An assertion consumer service: GET and POST (eTD: artifacts arrive by both), no caching,
+    and no CSRF token: the broker sends the browser here, and the artifact is the proof."""
+    return csrf_exempt(require_http_methods(["GET", "POST"])(etd_no_cache(view)))
+
+
+def saml_artifact(request: HttpRequest) -> str:
+    return request.GET.get("SAMLart") or request.POST.get("SAMLart") or ""
+
+
 @require_POST
 @etd_no_cache
 def login(request: HttpRequest, service: str) -> HttpResponse:
@@ -54,14 +64,11 @@ def login(request: HttpRequest, service: str) -> HttpResponse:
     )
 
 
-@csrf_exempt  # the broker sends the browser here; the artifact is the proof, not a form token
-@require_http_methods(["GET", "POST"])  # eTD: artifacts arrive by GET and by POST
-@etd_no_cache
+@acs_endpoint
 def acs(request: HttpRequest) -> HttpResponse:
     """Resolve the artifact, check everything, sign in. ``RelayState`` is ignored (S30)."""
-    saml_art = request.GET.get("SAMLart") or request.POST.get("SAMLart") or ""
     try:
-        completed = flow.complete(request, saml_art)
+        completed = flow.complete(request, saml_artifact(request))
     except SignInRefused as refusal:
         return _refuse(request, refusal)
     user = eherkenning_sign_in(request=request, identity=completed.identity)
@@ -85,34 +92,17 @@ def _refuse(
     if service not in services:
         pending = flow.pending_services(request)
         service = pending[-1] if pending else next(iter(services))
-    logger.warning("eHerkenning sign-in refused (%s): %s", refusal.reason, refusal.detail)
-    with transaction.atomic():
-        audit_record(
-            actor=Actor(
-                kind=ActorKind.PERSON if refusal.pseudonym else ActorKind.SYSTEM,
-                identifier=refusal.pseudonym or "eherkenning",
-                organisation_kvk=refusal.kvk_number,
-                channel=Channel.SIGN_IN,
-            ),
-            action="identity.sign_in_refused",
-            after={"reason": str(refusal.reason), "service": service, "level": refusal.level},
-        )
-    explanation = EXPLANATIONS[refusal.reason]
-    values = {
-        "service": services[service]["name"],
-        "required": services[service]["minimum_level"],
-        "level": refusal.level or "onbekend",
-    }
-    status = 503 if refusal.reason == Reason.BACK_CHANNEL else 403
-    return render(
+    return refusal_page(
         request,
-        "eherkenning/refused.html",
-        {
-            "title": explanation.title,
-            "what": str(explanation.what) % values,
-            "fix": str(explanation.fix) % values,
-            "reason": refusal.reason,
-            "start_url": reverse(services[service]["start_url_name"]),
+        refusal,
+        scheme="eHerkenning",
+        logger=logger,
+        service=service,
+        explanation=EXPLANATIONS[refusal.reason],
+        values={
+            "service": services[service]["name"],
+            "required": services[service]["minimum_level"],
+            "level": refusal.level or "onbekend",
         },
-        status=status,
+        start_url=reverse(services[service]["start_url_name"]),
     )

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path("mijn-stap-budget/", views.not_available, {"face": "citizen"}, name="citizen"),
     path("aanmeldingsbewijs-controleren/", proof_views.proof_check, name="proof_check"),
     path("aanvraagtijdvakken/", period_views.periods, name="periods"),
     path(

@@ -1,11 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-
-FACES_NOT_YET_AVAILABLE = {
-    "citizen": _("Mijn STAP-budget"),
-}
 
 
 @require_safe
@@ -21,15 +16,6 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "public/privacy.html")
-
-
-@require_safe
-def not_available(request: HttpRequest, face: str) -> HttpResponse:
-    return render(
-        request,
-        "public/not_available.html",
-        {"face_name": FACES_NOT_YET_AVAILABLE[face]},
-    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CitizenPortalConfig(AppConfig):
+    name = "stap.portals.citizen"
+    label = "citizen_portal"
