@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from stap.budget.waiting_room import state
+
 
 @pytest.fixture(autouse=True)
 def uploads_in_a_temporary_directory(settings: Any, tmp_path: Path) -> Iterator[Path]:
@@ -19,3 +21,10 @@ def uploads_in_a_temporary_directory(settings: Any, tmp_path: Path) -> Iterator[
         },
     }
     yield location
+
+
+@pytest.fixture(autouse=True)
+def no_period_state_from_another_test() -> None:
+    """The waiting room keeps its period's state for a second per process; a test starts
+    without what an earlier test's database held."""
+    state.forget()

@@ -129,27 +129,30 @@ class SchedulingTests(TestCase):
 class AdmissionTests(WaitingRoomTestCase):
     def test_admission_follows_the_pace_and_a_new_pace_keeps_who_was_admitted(self) -> None:
         self.join_all(PEOPLE[:3], BEFORE)
+        with time_machine.travel(BEFORE, tick=False):
+            admission_pace_set(actor=factories.ACTOR, period=self.period, per_minute=10)
         with time_machine.travel(AT, tick=False):
             draw(period_id=self.period.pk)
-            admission_pace_set(actor=factories.ACTOR, period=self.period, per_minute=10)
 
         period = self.refreshed()
-        self.assertEqual(admitted_up_to(period, now=AT + dt.timedelta(minutes=3)), 30)
+        self.assertEqual(admitted_up_to(period, now=AT), 10)  # the first minute's, at once
+        self.assertEqual(admitted_up_to(period, now=AT + dt.timedelta(minutes=3)), 40)
         with time_machine.travel(AT + dt.timedelta(minutes=3), tick=False):
             admission_pace_set(actor=factories.ACTOR, period=period, per_minute=100)
         period = self.refreshed()
-        self.assertEqual(admitted_up_to(period, now=AT + dt.timedelta(minutes=4)), 130)
+        self.assertEqual(admitted_up_to(period, now=AT + dt.timedelta(minutes=4)), 140)
 
     def test_a_position_says_how_many_are_ahead_and_roughly_how_long(self) -> None:
         self.join_all(PEOPLE[:3], BEFORE)
+        with time_machine.travel(BEFORE, tick=False):
+            admission_pace_set(actor=factories.ACTOR, period=self.period, per_minute=100)
         with time_machine.travel(AT, tick=False):
             draw(period_id=self.period.pk)
-            admission_pace_set(actor=factories.ACTOR, period=self.period, per_minute=100)
         period = self.refreshed()
 
-        waiting = position(period, 1_000, now=AT + dt.timedelta(minutes=2))
+        waiting = position(period, 1_000, now=AT + dt.timedelta(minutes=2))  # 300 admitted
         admitted = position(period, 150, now=AT + dt.timedelta(minutes=2))
 
-        self.assertEqual((waiting.ahead, waiting.wait_minutes, waiting.admitted), (800, 8, False))
+        self.assertEqual((waiting.ahead, waiting.wait_minutes, waiting.admitted), (700, 7, False))
         self.assertTrue(admitted.admitted)
         self.assertIsNone(position(period, None, now=AT).place)

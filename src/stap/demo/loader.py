@@ -235,7 +235,7 @@ def load(*, report: Callable[[str], None] = print) -> None:
     _staff(report)
     _mijn_duo(report)
     _open_period(report)
-    _citizens(report)
+    load_citizens(report)
 
 
 # The DigiD personas' records in the stand-in population register: (first names, prefix,
@@ -270,7 +270,7 @@ def _open_period(report: Callable[[str], None]) -> None:
     report("  application period open for 30 days: Demo-tijdvak (open)")
 
 
-def _citizens(report: Callable[[str], None]) -> None:
+def load_citizens(report: Callable[[str], None]) -> None:
     """The DigiD personas in the population register, and an aanmeldingsbewijs for Sanne at
     Leerhuis Noord (with a vooraanmelding), so that she can apply in the demo."""
     for citizen, (first_names, prefix, last_name, born) in _residents().items():

@@ -7,7 +7,8 @@
   reaper for a draw that is overdue): every entry waiting gets its place in the order of
   ``draw.draw_order`` with the seed whose commitment was published; the seed is published too.
 - **Admission** needs no writes: the place admitted up to is a function of time — what was
-  admitted when the pace last changed, plus the pace times the minutes since.
+  admitted when the pace last changed, plus the pace times the minutes since. At the draw, the
+  first minute's worth of places is admitted at once.
 """
 
 import datetime as dt
@@ -78,7 +79,7 @@ def draw(*, period_id: int) -> bool:
         period.drawn_at = now
         period.places_given = waiting
         period.admission_since = now
-        period.admitted_before = 0
+        period.admitted_before = period.admission_per_minute  # the first minute's people at once
         period.save(
             update_fields=[
                 "draw_seed",

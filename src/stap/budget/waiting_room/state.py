@@ -17,6 +17,7 @@ from stap.core import clock
 
 FRESH_FOR: Final = 1.0  # seconds
 _cache: dict[int, tuple[float, "PeriodState"]] = {}
+_current: tuple[float, "PeriodState | None"] | None = None
 _lock = threading.Lock()
 
 
@@ -55,5 +56,24 @@ def current_period() -> ApplicationPeriod | None:
 
 def forget() -> None:
     """Drop what is kept (tests, and after staff change a period in this process)."""
+    global _current
     with _lock:
         _cache.clear()
+        _current = None
+
+
+def current_state() -> PeriodState | None:
+    """``period_state`` of ``current_period``, both kept for a second."""
+    global _current
+    now = time.monotonic()
+    with _lock:
+        cached = _current
+    if cached is not None and now - cached[0] < FRESH_FOR:
+        return cached[1]
+    period = current_period()
+    state = None if period is None else PeriodState(period=period, left=period.left)
+    with _lock:
+        _current = (now, state)
+        if state is not None:
+            _cache[state.period.pk] = (now, state)
+    return state

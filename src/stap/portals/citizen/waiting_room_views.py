@@ -19,7 +19,7 @@ from stap.budget.errors import PeriodRuleBroken
 from stap.budget.models import ApplicationPeriod, WaitingRoomEntry
 from stap.budget.waiting_room import tickets
 from stap.budget.waiting_room.queue import join, position
-from stap.budget.waiting_room.state import current_period, period_state
+from stap.budget.waiting_room.state import current_period, current_state
 from stap.core import clock
 from stap.core.middleware import leaves_the_session_alone
 from stap.identity.signin import CitizenContext, citizen_required
@@ -79,10 +79,10 @@ def waiting_room_join(request: HttpRequest, citizen: CitizenContext) -> HttpResp
 @require_safe
 @leaves_the_session_alone
 def waiting_room(request: HttpRequest) -> HttpResponse:
-    period = current_period()
-    state = period_state(period.pk) if period is not None else None
-    if period is None or state is None:
+    state = current_state()
+    if state is None:
         return render(request, "citizen/waiting_room.html", {"period": None})
+    period = state.period
     now = clock.now()
     ticket = ticket_of(request, state.period)
     fill_in_place = (
