@@ -103,6 +103,20 @@ class BudgetScreenTests(TestCase):
         self.assertEqual(period.original_opens_at, dt.datetime(2027, 3, 17, 9, 0, tzinfo=dt.UTC))
         self.assertIn("Storing bij de opening.", page)
 
+    def test_the_waiting_rooms_pace_is_set_on_the_period_page(self) -> None:
+        self.test_a_new_period_opens_at_ten_dutch_time_with_its_budget_and_reserve()
+        period = ApplicationPeriod.objects.get()
+
+        status, page = self.post("period", {"actie": "tempo", "per_minute": "500"}, pk=period.pk)
+        refused, _page = self.post("period", {"actie": "tempo", "per_minute": "0"}, pk=period.pk)
+
+        period.refresh_from_db()
+        self.assertEqual(status, 200)
+        self.assertEqual(period.admission_per_minute, 500)
+        self.assertIn("500 mensen per minuut", page)
+        self.assertEqual(refused, 400)
+        self.assertTrue(AuditEntry.objects.filter(action="budget.admission_pace_set").exists())
+
     def test_the_grant_cap_for_a_year_is_set_and_audited(self) -> None:
         status, _page = self.post("grant_caps", {"year": "2027", "maximum": "250"})
 

@@ -228,3 +228,13 @@ class AssistedApplicationForm(forms.Form):
                 )
             )
         return cleaned
+
+
+class AdmissionPaceForm(forms.Form):
+    per_minute = forms.IntegerField(
+        label=_("Toegelaten per minuut"),
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Zoveel mensen uit de wachtkamer mogen per minuut naar het aanvraagformulier."),
+        error_messages={"required": _("Vul in hoeveel mensen per minuut, bijvoorbeeld 300.")},
+    )

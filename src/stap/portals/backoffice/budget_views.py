@@ -34,11 +34,13 @@ from stap.budget.services import (
     grant_cap_set,
     student_finance_record,
 )
+from stap.budget.waiting_room.queue import admission_pace_set, admitted_up_to
 from stap.core import clock
 from stap.core.identifiers import mask_bsn
 from stap.identity.models import Resident, StaffRole, User
 from stap.identity.services import resident_record
 from stap.portals.backoffice.budget_forms import (
+    AdmissionPaceForm,
     AssistedApplicationForm,
     BsnForm,
     GrantCapForm,
@@ -94,6 +96,20 @@ def period_new(request: HttpRequest, staff: User) -> HttpResponse:
 def period(request: HttpRequest, staff: User, pk: int) -> HttpResponse:
     period = get_object_or_404(ApplicationPeriod, pk=pk)
     postpone = PostponeForm(request.POST if request.POST.get("actie") == "uitstellen" else None)
+    pace = AdmissionPaceForm(
+        request.POST if request.POST.get("actie") == "tempo" else None,
+        initial={"per_minute": period.admission_per_minute},
+    )
+    if pace.is_valid():
+        admission_pace_set(
+            actor=staff_actor(staff), period=period, per_minute=pace.cleaned_data["per_minute"]
+        )
+        messages.success(
+            request,
+            _("Vanaf nu worden %(count)s mensen per minuut toegelaten.")
+            % {"count": pace.cleaned_data["per_minute"]},
+        )
+        return redirect("backoffice:period", pk=period.pk)
     failed = False
     try:
         if postpone.is_valid():
@@ -121,10 +137,13 @@ def period(request: HttpRequest, staff: User, pk: int) -> HttpResponse:
         "staff": staff,
         "period": period,
         "postpone": postpone,
+        "pace": pace,
+        "admitted": admitted_up_to(period, now=now),
+        "waiting": period.waiting_room.count(),
         "has_closed": period.closes_at <= now,
         "is_open": period.opens_at <= now < period.closes_at,
     }
-    status = 400 if postpone.is_bound or failed else 200
+    status = 400 if postpone.is_bound or pace.is_bound or failed else 200
     return render(request, "backoffice/budget/period.html", context, status=status)
 
 
