@@ -157,3 +157,24 @@ class ApplyPageTests(ApplyingTestCase):
         response = self.client.get(reverse("citizen:application", kwargs={"pk": application.pk}))
 
         self.assertEqual(response.status_code, 404)
+
+
+class WaitingRoomStatusTests(ApplyingTestCase):
+    def test_the_status_a_script_polls_costs_no_query_and_no_session_write(self) -> None:
+        sign_in_citizen(self.client, bsn=BSN)
+        self.client.post(reverse("citizen:waiting_room_join"))
+        draw(period_id=self.period.pk)
+        self.client.get(reverse("citizen:waiting_room"))  # the place into the ticket
+        self.client.cookies.pop("sessionid")
+
+        with self.assertNumQueries(0):
+            status = self.client.get(reverse("citizen:waiting_room_status")).json()
+
+        self.assertEqual(status["place"], 1)
+        self.assertTrue(status["admitted"])
+        self.assertEqual(status["left"], "€ 100.000,00")
+
+    def test_without_a_ticket_the_status_says_so(self) -> None:
+        status = self.client.get(reverse("citizen:waiting_room_status")).json()
+
+        self.assertEqual(status, {"ticket": False})

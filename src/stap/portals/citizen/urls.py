@@ -11,6 +11,7 @@ urlpatterns = [
     path("uitloggen/", views.sign_out, name="sign_out"),
     path("wachtkamer/", waiting_room_views.waiting_room, name="waiting_room"),
     path("wachtkamer/plaats/", waiting_room_views.waiting_room_join, name="waiting_room_join"),
+    path("wachtkamer/stand/", waiting_room_views.waiting_room_status, name="waiting_room_status"),
     path("aanvragen/", application_views.apply, name="apply"),
     path("aanvragen/<int:pk>/", application_views.application, name="application"),
     path(

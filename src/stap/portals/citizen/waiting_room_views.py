@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Final
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from stap.budget.errors import PeriodRuleBroken
@@ -22,6 +23,7 @@ from stap.budget.waiting_room.queue import join, position
 from stap.budget.waiting_room.state import current_period, current_state
 from stap.core import clock
 from stap.core.middleware import leaves_the_session_alone
+from stap.core.money import format_euros
 from stap.identity.signin import CitizenContext, citizen_required
 
 REFRESH_SECONDS: Final = 20
@@ -111,3 +113,33 @@ def waiting_room(request: HttpRequest) -> HttpResponse:
     if fill_in_place and ticket is not None:
         _with_ticket(response, ticket, state.period)
     return response
+
+
+@require_safe
+@leaves_the_session_alone
+def waiting_room_status(request: HttpRequest) -> JsonResponse:
+    """What the waiting page's script polls: the place, who is ahead and the budget left. Reads
+    only the ticket and the period's state (no query most of the time), writes nothing."""
+    state = current_state()
+    ticket = ticket_of(request, state.period) if state is not None else None
+    if state is None or ticket is None:
+        return JsonResponse({"ticket": False})
+    where = position(state.period, ticket.place, now=clock.now())
+    return JsonResponse(
+        {
+            "ticket": True,
+            "drawn": state.period.drawn_at is not None,
+            "place": where.place,
+            "ahead": where.ahead,
+            "wait_minutes": where.wait_minutes,
+            "wait_text": ""
+            if where.wait_minutes is None
+            else ngettext(
+                "ongeveer %(minutes)s minuut", "ongeveer %(minutes)s minuten", where.wait_minutes
+            )
+            % {"minutes": where.wait_minutes},
+            "admitted": where.admitted,
+            "budget_gone": state.budget_gone,
+            "left": format_euros(state.left),
+        }
+    )
