@@ -1,6 +1,7 @@
-"""Benchmark: the opening of an application period (issue #6) — first two of its three phases.
+"""Benchmark: the opening of an application period (issue #6).
 
-    .venv/bin/python benchmarks/opening.py [polls|allocation|all]
+    .venv/bin/python benchmarks/opening.py [polls|allocation|submissions|all]
+        [--processes 4] [--citizens 60000] [--workers 5] [--cores 0]
     (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/stap_bench_opening)
 
 - ``polls``: 300,000 people loaded straight into the waiting room (COPY), the draw timed, then
@@ -14,8 +15,13 @@
   people applying twice; several processes decide them at once through ``application_allocate``
   (money, cap and the person's year). Then the totals are checked: not a cent over budget, no
   double grants, the cap respected, every application granted or rejected with a reason.
-  This measures the allocation core, not the HTTP submission (the issue's phase 2 through the
-  form, which a later session adds).
+  This measures the allocation core alone.
+- ``submissions``: the issue's phase 2 through the product: ``--citizens`` people, each with a
+  BRP record, an aanmeldingsbewijs, a vooraanmelding, an admitted place in the waiting room, a
+  DigiD session (seeded in the session table, as the ACS leaves it) and a ticket, POST the form
+  once each over HTTP (CSRF token and all) to gunicorn pinned to ``--cores``, from 32
+  connections of a client pinned to core 1; the budget covers two thirds of them. Then the
+  totals are checked (phase 3): not a cent over budget, no double grants, none lost.
 
 Writes benchmarks/results/opening.json.
 """
@@ -35,6 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -85,8 +93,11 @@ def setup() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # A database of its own: every measurement starts from nothing (CASCADE empties the
+        # register, the applications and the rest that hangs off organisations).
         cursor.execute(
-            "TRUNCATE budget_waitingroomentry, budget_offeryeargrants, budget_application, "
+            "TRUNCATE identity_organisation, identity_resident, django_session, "
+            "budget_waitingroomentry, budget_offeryeargrants, budget_application, "
             "budget_applicationperiod, budget_grantcap RESTART IDENTITY CASCADE"
         )
 
@@ -417,10 +428,279 @@ def measure_allocation(processes: int) -> dict[str, Any]:
     }
 
 
+# --- phase 2 through the product: the form over HTTP ---------------------------------------------
+
+
+def seed_submissions(count: int) -> list[dict[str, str]]:
+    """An open, drawn period; ``count`` citizens each with a BRP record, an aanmeldingsbewijs and
+    a vooraanmelding, an admitted place, a DigiD session and a ticket; returns per citizen the
+    cookies and form fields of the submission."""
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils.crypto import get_random_string
+
+    from tests import factories
+    from tests.budget.bsns import bsns
+
+    from stap.budget.models import ApplicationPeriod, WaitingRoomEntry
+    from stap.budget.waiting_room import tickets
+    from stap.core import clock
+    from stap.enrolments.models import PreRegistration, ProofStatus, RegistrationProof
+    from stap.enrolments.proofs.codes import new_code
+    from stap.identity.models import Resident
+    from stap.identity.signin import DIGID_SESSION_KEY
+    from stap.register.services import recognition_record
+    from stap.register.values import RecognitionKind
+
+    now = clock.now()
+    today = clock.today()
+    organisation = factories.organisation(kvk_number="77000003", name="Formulier B.V.")
+    cohorts = []
+    for number in range(OFFERS):
+        training = factories.training(organisation=organisation, name=f"Cursus {number}")
+        if number == 0:
+            recognition_record(
+                actor=factories.ACTOR,
+                provider=training.provider,
+                kind=RecognitionKind.NRTO,
+                valid_from=today - dt.timedelta(days=365),
+            )
+        cohorts.append(
+            factories.cohort(
+                training=training,
+                start_date=today + dt.timedelta(weeks=8),
+                amount=Decimal("1000.00"),
+            )
+        )
+    rng = random.Random(2023)
+    people = bsns(70_000_000)
+    born = dt.date(1990, 5, 17)
+    residents, proofs, pre_registrations, entries, sessions = [], [], [], [], []
+    submissions: list[dict[str, str]] = []
+    amounts = []
+    for number in range(count):
+        bsn = next(people)
+        cohort = rng.choice(cohorts)
+        offer = cohort.offer
+        amount = Decimal(rng.randrange(10_000, 100_001)) / 100
+        amounts.append(amount)
+        person = {
+            "studentnummer": f"S{number:07d}",
+            "first_name": "Anna",
+            "last_name": "Jansen",
+            "birth_date": born,
+            "city": "Utrecht",
+            "postcode": "3511 AB",
+            "start_date": cohort.start_date,
+            "end_date": cohort.end_date,
+            "amount": amount,
+        }
+        residents.append(
+            Resident(
+                bsn=bsn,
+                first_names="Anna",
+                last_name="Jansen",
+                birth_date=born,
+                updated_at=now,
+            )
+        )
+        code = new_code()
+        proofs.append(
+            RegistrationProof(
+                **person,
+                organisation=organisation,
+                offer=offer,
+                cohort=cohort,
+                provider_name=organisation.name,
+                provider_code=offer.training.provider.code,
+                training_name=offer.training.name,
+                cohort_code=cohort.code,
+                code=code,
+                status=ProofStatus.ISSUED,
+                issued_at=now,
+                issued_by="benchmark",
+            )
+        )
+        pre_registrations.append(
+            PreRegistration(
+                **person,
+                organisation=organisation,
+                offer=offer,
+                cohort=cohort,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        store = SessionStore()
+        key = get_random_string(32, VALID_KEY_CHARS)
+        data = {DIGID_SESSION_KEY: {"bsn": bsn, "level": "Midden", "signed_in_at": now.isoformat()}}
+        sessions.append(
+            Session(
+                session_key=key,
+                session_data=store.encode(data),
+                expire_date=now + dt.timedelta(hours=2),
+            )
+        )
+        entry = f"{number:010X}"
+        entries.append((entry, tickets.person_key(bsn), number + 1))
+        submissions.append(
+            {
+                "session": key,
+                "entry": entry,
+                "studentnummer": str(person["studentnummer"]),
+                "code": code,
+            }
+        )
+    Resident.objects.bulk_create(residents, batch_size=2_000)
+    RegistrationProof.objects.bulk_create(proofs, batch_size=2_000)
+    PreRegistration.objects.bulk_create(pre_registrations, batch_size=2_000)
+    Session.objects.bulk_create(sessions, batch_size=2_000)
+    opening = period("Formulier", budget=Decimal("1.00"))
+    budget = sum(rng.sample(amounts, count * 2 // 3), Decimal("0"))
+    ApplicationPeriod.objects.filter(pk=opening.pk).update(
+        budget=budget,
+        drawn_at=now,
+        places_given=count,
+        admission_since=now,
+        admitted_before=count,
+    )
+    WaitingRoomEntry.objects.bulk_create(
+        [
+            WaitingRoomEntry(period=opening, person=key, entry=entry, joined_at=now, place=place)
+            for entry, key, place in entries
+        ],
+        batch_size=5_000,
+    )
+    for submission, (entry, key, place) in zip(submissions, entries, strict=True):
+        submission["ticket"] = tickets.issue(
+            tickets.Ticket(period_id=opening.pk, entry=entry, person=key, place=place)
+        )
+    return submissions
+
+
+def submit_all(submissions: list[dict[str, str]], *, connections: int) -> list[tuple[int, float]]:
+    """POST every submission once, ``connections`` at a time; (status, seconds) per request."""
+    import urllib3
+
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", PORT, maxsize=connections, block=True)
+    csrf_characters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+    def one(submission: dict[str, str]) -> tuple[int, float]:
+        secret = "".join(random.choice(csrf_characters) for _ in range(32))
+        cookie = (
+            f"sessionid={submission['session']}; csrftoken={secret}; "
+            f"stap_wachtkamer={submission['ticket']}"
+        )
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": secret,
+                "studentnummer": submission["studentnummer"],
+                "code": submission["code"],
+                "actie": "indienen",
+            }
+        )
+        started = time.perf_counter()
+        response = pool.request(
+            "POST",
+            "/mijn-stap-budget/aanvragen/",
+            body=body,
+            headers={
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Host": "127.0.0.1",
+            },
+            redirect=False,
+        )
+        return response.status, time.perf_counter() - started
+
+    with ThreadPoolExecutor(connections) as threads:
+        return list(threads.map(one, submissions))
+
+
+def measure_submissions(count: int, *, workers: int, cores: str) -> dict[str, Any]:
+    from django.db import connection
+    from django.db.models import Count, Sum
+
+    from stap.budget.allocation import HOLDING
+    from stap.budget.models import Application, ApplicationPeriod
+
+    started = time.perf_counter()
+    submissions = seed_submissions(count)
+    seeded = time.perf_counter() - started
+    connection.close()
+    os.sched_setaffinity(0, {1})  # the client on core 1
+    server = subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            TASKSET,
+            "-c",
+            cores,
+            str(ROOT / ".venv/bin/gunicorn"),
+            "stap.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT / "src",
+        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1"},
+    )
+    try:
+        time.sleep(4)
+        started = time.perf_counter()
+        results = submit_all(submissions, connections=32)
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    latencies = sorted(seconds for _status, seconds in results)
+    statuses: dict[str, int] = {}
+    for status, _seconds in results:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    opening = ApplicationPeriod.objects.get(name="Formulier")
+    decided = dict(
+        Application.objects.filter(period=opening)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    held = Application.objects.filter(period=opening, status__in=HOLDING)
+    granted_total = held.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return {
+        "citizens": count,
+        "seed_seconds": round(seeded, 1),
+        "gunicorn_workers": workers,
+        "gunicorn_cores": cores,
+        "client": "32 connections from a thread pool pinned to core 1",
+        "wall_seconds": round(wall, 2),
+        "applications_per_second": round(count / wall, 1),
+        "latency_seconds": {
+            "p50": round(statistics.median(latencies), 4),
+            "p99": round(latencies[int(len(latencies) * 0.99)], 4),
+            "max": round(latencies[-1], 4),
+        },
+        "http_statuses": statuses,
+        "applications_by_status": decided,
+        "budget": str(opening.budget),
+        "granted_total": str(granted_total),
+        "over_budget": granted_total > opening.budget,
+        "counter_matches": granted_total == opening.granted,
+        "double_grants": held.values("bsn").annotate(n=Count("pk")).filter(n__gt=1).count(),
+        "lost": count - sum(decided.values()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", default="all", choices=["polls", "allocation", "all"])
+    parser.add_argument(
+        "what", nargs="?", default="all", choices=["polls", "allocation", "submissions", "all"]
+    )
     parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--citizens", type=int, default=APPLICATIONS)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--cores", default="0")
     args = parser.parse_args()
     setup()
     report: dict[str, Any] = {}
@@ -440,6 +720,11 @@ def main() -> None:
         setup()
     if args.what in ("allocation", "all"):
         report["allocation"] = measure_allocation(args.processes)
+        setup()
+    if args.what in ("submissions", "all"):
+        report[f"submissions_on_cores_{args.cores.replace(',', '_')}"] = measure_submissions(
+            args.citizens, workers=args.workers, cores=args.cores
+        )
     RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
     summary = {key: value for key, value in report.items() if key not in ("machine",)}
     if "polls" in summary:
