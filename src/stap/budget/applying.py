@@ -210,7 +210,7 @@ def application_apply(
     in review (``rejection_reason`` holds the code of the reason)."""
     try:
         with transaction.atomic():
-            application = _submit(
+            application, resident = _submit(
                 actor=actor,
                 period=period,
                 bsn=bsn,
@@ -227,7 +227,7 @@ def application_apply(
             after={"reason": refused.code, "bsn": mask_bsn(bsn) if is_bsn(bsn) else ""},
         )
         raise
-    return _decide(actor=actor, application=application)
+    return _decide(actor=actor, application=application, resident=resident)
 
 
 def _refuse(reason: RefusalReason) -> ApplicationRefused:
@@ -287,7 +287,7 @@ def _submit(
     code: str,
     choice: OfferChoice | None,
     assisted: bool,
-) -> Application:
+) -> tuple[Application, Resident | None]:
     # The period's standing applications are locked first, so that a form sent twice at once
     # waits here and is then refused as a second application.
     list(
@@ -298,7 +298,7 @@ def _submit(
     preview = application_preview(period=period, bsn=bsn, studentnummer=studentnummer, code=code)
     proof, resident = preview.proof, preview.resident
     enrolment = _enrolment(preview, choice)
-    return application_submit(
+    application = application_submit(
         actor=actor,
         period=period,
         cohort=enrolment.cohort,
@@ -312,6 +312,7 @@ def _submit(
         bsn=bsn,
         assisted=assisted,
     )
+    return application, resident
 
 
 def _same_person(proof: RegistrationProof, resident: Resident) -> bool:
@@ -353,17 +354,17 @@ def _amount(text: str) -> Decimal | None:
     return amount if amount is not None and amount > 0 else None
 
 
-def _decide(*, actor: Actor, application: Application) -> Application:
+def _decide(*, actor: Actor, application: Application, resident: Resident | None) -> Application:
     # The register as it is now, not as the caller's objects remember it.
-    application = Application.objects.select_related("cohort__offer", "period").get(
-        pk=application.pk
-    )
-    reason = _rejection(application)
+    application = Application.objects.select_related(
+        "cohort__offer", "period", "training__provider", "organisation"
+    ).get(pk=application.pk)
+    reason = _rejection(application, resident)
     if reason is not None:
         return application_decide(
             actor=actor, application=application, decision="reject", reason=reason
         )
-    if not Resident.objects.filter(bsn=application.bsn).exists():
+    if resident is None:
         return application_decide(
             actor=actor,
             application=application,
@@ -414,10 +415,9 @@ def application_withdraw(*, actor: Actor, application: Application, bsn: str) ->
     return application_decide(actor=actor, application=application, decision="withdraw")
 
 
-def _rejection(application: Application) -> RejectionReason | None:
+def _rejection(application: Application, resident: Resident | None) -> RejectionReason | None:
     """The first condition of the scheme the application does not meet, on its submission day."""
     today = application.submitted_at.astimezone(clock.AMSTERDAM).date()
-    resident = Resident.objects.filter(bsn=application.bsn).first()
     if resident is not None:
         if today < eighteenth_birthday(resident.birth_date):
             return RejectionReason.TOO_YOUNG

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from stap.budget.applying import (
     OfferChoice,
     Preview,
+    RefusalReason,
     application_apply,
     application_preview,
     application_withdraw,
@@ -70,6 +71,22 @@ def apply(request: HttpRequest, citizen: CitizenContext) -> HttpResponse:
         )
         return _render(request, citizen, form=form, status=429)
     studentnummer, code = form.cleaned_data["studentnummer"], form.cleaned_data["code"]
+    if request.POST.get("actie") == "indienen" and "cohort" not in request.POST:
+        # Confirmed with a vooraanmelding: the submission checks everything the preview does.
+        try:
+            application = application_apply(
+                actor=citizen.actor,
+                period=period,
+                bsn=citizen.identity.bsn,
+                studentnummer=studentnummer,
+                code=code,
+            )
+        except ApplicationRefused as refused:
+            if refused.code != RefusalReason.CHOOSE_AN_OFFER.value:
+                form.add_error(None, str(refused))
+                return _render(request, citizen, form=form, status=400)
+        else:
+            return redirect("citizen:application", pk=application.pk)
     try:
         preview = application_preview(
             period=period, bsn=citizen.identity.bsn, studentnummer=studentnummer, code=code
