@@ -5,7 +5,7 @@ from typing import Any
 
 from django.test import TestCase
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -90,6 +90,7 @@ _cursor_values = st.lists(st.text(max_size=10) | st.integers() | st.none(), max_
 
 class HostileCursorTests(HypothesisTestCase):
     @settings(max_examples=200, deadline=None)
+    @example(cursor="WyJcdTAwMDAiXQ")  # ["\u0000"]: PostgreSQL's text cannot hold a NUL
     @given(cursor=st.text(max_size=60) | _cursor_values.map(_as_cursor))
     def test_any_cursor_gives_a_page_and_never_an_error(self, cursor: str) -> None:
         # Includes ids far beyond a BIGINT and values of the wrong type for the sort column.

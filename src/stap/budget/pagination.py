@@ -55,6 +55,8 @@ def _decode_cursor(
             assert isinstance(field, models.Field)
             parsed = field.to_python(value)
             field.run_validators(parsed)  # e.g. an id beyond the column's range
+            if isinstance(parsed, str) and "\x00" in parsed:
+                return None  # PostgreSQL's text cannot hold a NUL character
             values.append(parsed)
     except (ValueError, TypeError, binascii.Error, ValidationError, FieldDoesNotExist):
         return None
