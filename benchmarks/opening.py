@@ -722,7 +722,8 @@ def main() -> None:
         report["allocation"] = measure_allocation(args.processes)
         setup()
     if args.what in ("submissions", "all"):
-        report[f"submissions_on_cores_{args.cores.replace(',', '_')}"] = measure_submissions(
+        cores = args.cores.replace(",", "_")
+        report[f"submissions_{args.citizens}_on_cores_{cores}"] = measure_submissions(
             args.citizens, workers=args.workers, cores=args.cores
         )
     RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")

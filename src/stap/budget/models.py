@@ -249,6 +249,9 @@ class Application(models.Model):
                 fields=["organisation", "training", "status", "id"],
                 name="appl_org_training_status_idx",
             ),
+            # A person's applications: in a period (a second application is refused), and
+            # "Mijn aanvragen". Without it each submission scans every application of the period.
+            models.Index(fields=["bsn", "period"], name="appl_bsn_period_idx"),
             # Provider overview: search by student number and sort by student name.
             models.Index(fields=["organisation", "studentnummer"], name="appl_org_student_idx"),
             models.Index(
