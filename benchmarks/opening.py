@@ -134,6 +134,27 @@ def period(name: str, *, budget: Decimal) -> Any:
 # --- phase 1: polls -------------------------------------------------------------------------------
 
 
+def gunicorn(*, cores: str, workers: int) -> "subprocess.Popen[bytes]":
+    """The product as in production, pinned to ``cores``; give it a few seconds to start."""
+    return subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            TASKSET,
+            "-c",
+            cores,
+            str(ROOT / ".venv/bin/gunicorn"),
+            "stap.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT / "src",
+        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1"},
+    )
+
+
 def writes() -> int:
     """Rows inserted, updated and deleted in this database so far (PostgreSQL's statistics)."""
     from django.db import connection
@@ -238,24 +259,7 @@ def measure_polls() -> dict[str, Any]:
     ]
     connection.close()
     workers = 2 * (os.cpu_count() or 2) + 1
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(  # noqa: S603 - our own command line
-        [
-            TASKSET,
-            "-c",
-            "0",
-            str(ROOT / ".venv/bin/gunicorn"),
-            "stap.wsgi:application",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT / "src",
-        env=env,
-    )
+    server = gunicorn(cores="0", workers=workers)
     try:
         time.sleep(4)
         results: dict[str, Any] = {}
@@ -630,23 +634,7 @@ def measure_submissions(count: int, *, workers: int, cores: str) -> dict[str, An
     seeded = time.perf_counter() - started
     connection.close()
     os.sched_setaffinity(0, {1})  # the client on core 1
-    server = subprocess.Popen(  # noqa: S603 - our own command line
-        [
-            TASKSET,
-            "-c",
-            cores,
-            str(ROOT / ".venv/bin/gunicorn"),
-            "stap.wsgi:application",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT / "src",
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1"},
-    )
+    server = gunicorn(cores=cores, workers=workers)
     try:
         time.sleep(4)
         started = time.perf_counter()

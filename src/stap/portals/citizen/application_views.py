@@ -24,7 +24,7 @@ from stap.budget.applying import (
 )
 from stap.budget.errors import ApplicationRefused, TransitionNotAllowed
 from stap.budget.letters import decision_letter_pdf
-from stap.budget.models import ApplicationPeriod
+from stap.budget.models import Application, ApplicationPeriod
 from stap.budget.selectors import application_of_person
 from stap.budget.waiting_room import tickets
 from stap.budget.waiting_room.queue import admitted_up_to
@@ -74,13 +74,7 @@ def apply(request: HttpRequest, citizen: CitizenContext) -> HttpResponse:
     if request.POST.get("actie") == "indienen" and "cohort" not in request.POST:
         # Confirmed with a vooraanmelding: the submission checks everything the preview does.
         try:
-            application = application_apply(
-                actor=citizen.actor,
-                period=period,
-                bsn=citizen.identity.bsn,
-                studentnummer=studentnummer,
-                code=code,
-            )
+            application = _apply(citizen, period, studentnummer, code, choice=None)
         except ApplicationRefused as refused:
             if refused.code != RefusalReason.CHOOSE_AN_OFFER.value:
                 form.add_error(None, str(refused))
@@ -107,20 +101,31 @@ def apply(request: HttpRequest, citizen: CitizenContext) -> HttpResponse:
         )
     if request.POST.get("actie") == "indienen" and (choice is None or choice.is_valid()):
         try:
-            application = application_apply(
-                actor=citizen.actor,
-                period=period,
-                bsn=citizen.identity.bsn,
-                studentnummer=studentnummer,
-                code=code,
-                choice=_choice(choice),
-            )
+            application = _apply(citizen, period, studentnummer, code, choice=_choice(choice))
         except ApplicationRefused as refused:
             form.add_error(None, str(refused))
             return _render(request, citizen, form=form, preview=preview, choice=choice, status=400)
         return redirect("citizen:application", pk=application.pk)
     status = 400 if choice is not None and choice.is_bound else 200
     return _render(request, citizen, form=form, preview=preview, choice=choice, status=status)
+
+
+def _apply(
+    citizen: CitizenContext,
+    period: ApplicationPeriod,
+    studentnummer: str,
+    code: str,
+    *,
+    choice: OfferChoice | None,
+) -> Application:
+    return application_apply(
+        actor=citizen.actor,
+        period=period,
+        bsn=citizen.identity.bsn,
+        studentnummer=studentnummer,
+        code=code,
+        choice=choice,
+    )
 
 
 def _choice(form: ChoiceForm | None) -> OfferChoice | None:
