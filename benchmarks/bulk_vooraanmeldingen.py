@@ -36,7 +36,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import resource
@@ -57,6 +56,9 @@ WORK = ROOT / "var/benchmarks/prereg"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stap_bench_prereg")
 os.environ.setdefault("STAP_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stap.conf.settings")
+
+from benchmarks.common import ensure_database, machine  # noqa: E402 - after sys.path
+
 os.environ.setdefault("STAP_PRIVATE_MEDIA_ROOT", str(WORK / "media"))
 # The default limit (50 MB) refuses a 100,000-row XML file and a 1,000,000-row CSV file: the
 # benchmark raises it so that it can measure them (see docs/benchmarks.md).
@@ -105,21 +107,6 @@ NAMESPACE = "https://stap-portaal.nl/schemas/vooraanmeldingen/1"
 
 def database_name() -> str:
     return os.environ["DATABASE_URL"].rsplit("/", 1)[1]
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = database_name()
-    if name == "stap" or name.startswith("stap_test"):
-        raise SystemExit(f"refusing to run on the database {name!r}")
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django(*, migrate: bool = False) -> None:
@@ -504,24 +491,6 @@ def register_size() -> dict[str, int]:
     return {
         "offers": Offer.objects.filter(provider__organisation__kvk_number=KVK).count(),
         "cohorts": Cohort.objects.filter(offer__provider__organisation__kvk_number=KVK).count(),
-    }
-
-
-def machine() -> dict[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        row = cursor.fetchone()
-    assert row is not None
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": str(os.cpu_count()),
-        "memory_gib": str(
-            round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-        ),
-        "database": str(row[0]).split(",")[0],
     }
 
 

@@ -31,7 +31,6 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import platform
 import random
 import re
 import secrets
@@ -54,6 +53,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stap_b
 os.environ.setdefault("STAP_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stap.conf.settings")
 
+from benchmarks.common import ensure_database, machine  # noqa: E402 - after sys.path
+
 RESULTS = ROOT / "benchmarks/results/opening.json"
 WAITING = 300_000
 TICKETS = 2_000
@@ -65,20 +66,6 @@ PORT = 8765
 TASKSET = shutil.which("taskset") or "/usr/bin/taskset"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 TARGETS = {"polls_per_second": 5000, "applications_per_second": 300, "p99_seconds": 1.0}
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    if name == "stap" or name.startswith("stap_test"):
-        raise SystemExit(f"refusing to run on the database {name!r}")
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup() -> None:
@@ -100,19 +87,6 @@ def setup() -> None:
             "budget_waitingroomentry, budget_offeryeargrants, budget_application, "
             "budget_applicationperiod, budget_grantcap RESTART IDENTITY CASCADE"
         )
-
-
-def machine() -> dict[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        database = str(cursor.fetchone()[0]).split(",")[0]
-    return {
-        "python": platform.python_version(),
-        "cpus": str(os.cpu_count()),
-        "database": database,
-    }
 
 
 def period(name: str, *, budget: Decimal) -> Any:

@@ -16,7 +16,6 @@ would take most of an hour); the rows have the shape the services produce.
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -38,24 +37,11 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stap_b
 os.environ.setdefault("STAP_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stap.conf.settings")
 
+from benchmarks.common import ensure_database, machine  # noqa: E402 - after sys.path
+
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
 KVK = "80000001"
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed() -> None:
@@ -177,23 +163,6 @@ def measure_export(client: "Client", params: dict[str, str]) -> dict[str, float]
         "seconds": round(seconds, 2),
         "bytes": size,
         "peak_python_memory_mib": round(peak / 2**20, 2),
-    }
-
-
-def machine() -> dict[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        database = cursor.fetchone()[0]
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": str(os.cpu_count()),
-        "memory_gib": str(
-            round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-        ),
-        "database": database.split(",")[0],
     }
 
 

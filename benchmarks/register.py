@@ -48,6 +48,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stap_b
 os.environ.setdefault("STAP_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stap.conf.settings")
 
+from benchmarks.common import ensure_database, machine  # noqa: E402 - after sys.path
+
 PROVIDERS = int(os.environ.get("BENCH_PROVIDERS", "1500"))
 OFFERS = int(os.environ.get("BENCH_OFFERS", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
@@ -251,21 +253,6 @@ TEACHING_FORMS = [("KLASSIKAAL", 5), ("ONLINE", 3), ("KLASSIKAAL_EN_ONLINE", 2)]
 def _weighted(rng: random.Random, options: list[tuple[str, int]]) -> str:
     values, weights = zip(*options, strict=True)
     return str(rng.choices(values, weights)[0])
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django() -> None:
@@ -861,24 +848,6 @@ def run_search() -> dict[str, Any]:
         "typical": sorted(search_scenarios(today)),
         "offer_page": offer_page,
         "targets": {"search_p95_ms": 100},
-    }
-
-
-def machine() -> dict[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        row = cursor.fetchone()
-    assert row is not None
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": str(os.cpu_count()),
-        "memory_gib": str(
-            round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-        ),
-        "database": str(row[0]).split(",")[0],
     }
 
 
