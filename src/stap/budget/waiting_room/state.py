@@ -16,7 +16,6 @@ from stap.budget.models import ApplicationPeriod
 from stap.core import clock
 
 FRESH_FOR: Final = 1.0  # seconds
-_cache: dict[int, tuple[float, "PeriodState"]] = {}
 _current: tuple[float, "PeriodState | None"] | None = None
 _lock = threading.Lock()
 
@@ -34,21 +33,6 @@ class PeriodState:
         return self.period.opens_at <= now < self.period.closes_at
 
 
-def period_state(period_id: int) -> PeriodState | None:
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(period_id)
-    if cached is not None and now - cached[0] < FRESH_FOR:
-        return cached[1]
-    period = ApplicationPeriod.objects.filter(pk=period_id).first()
-    if period is None:
-        return None
-    state = PeriodState(period=period, left=period.left)
-    with _lock:
-        _cache[period_id] = (now, state)
-    return state
-
-
 def current_period() -> ApplicationPeriod | None:
     """The period open now, or else the next one to open."""
     return ApplicationPeriod.objects.filter(closes_at__gt=clock.now()).order_by("opens_at").first()
@@ -58,12 +42,11 @@ def forget() -> None:
     """Drop what is kept (tests, and after staff change a period in this process)."""
     global _current
     with _lock:
-        _cache.clear()
         _current = None
 
 
 def current_state() -> PeriodState | None:
-    """``period_state`` of ``current_period``, both kept for a second."""
+    """The state of ``current_period``, kept for a second."""
     global _current
     now = time.monotonic()
     with _lock:
@@ -74,6 +57,4 @@ def current_state() -> PeriodState | None:
     state = None if period is None else PeriodState(period=period, left=period.left)
     with _lock:
         _current = (now, state)
-        if state is not None:
-            _cache[state.period.pk] = (now, state)
     return state

@@ -2,7 +2,7 @@
 
 Joining needs a DigiD sign-in (the place belongs to the person); waiting does not: the place is
 a signed ticket in a cookie of its own, and the page that shows it reads no session, writes
-nothing and asks the database at most once a second per process (``state.period_state``). It
+nothing and asks the database at most once a second per process (``state.current_state``). It
 refreshes itself (a meta refresh, so without JavaScript too). Once admitted, the person signs in
 again if their DigiD session ran out, and the form checks the ticket against their BSN.
 """
